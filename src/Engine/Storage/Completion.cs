@@ -1,0 +1,19 @@
+using Jobs.Engine.States;
+
+namespace Jobs.Engine.Storage;
+
+/// <summary>
+/// The end of one attempt, waiting to be written. <see cref="Refund"/> gives the attempt back
+/// (snooze, hand-back at shutdown); <see cref="DelayMs"/> sets the next run time from the
+/// database's clock.
+/// </summary>
+internal readonly record struct Completion(
+    long Id,
+    int Attempt,
+    JobState State,
+    long? DelayMs = null,
+    short Refund = 0,
+    string? ErrorJson = null)
+{
+    public static Completion Succeeded(long id, int attempt) => new(id, attempt, JobState.Succeeded);
+}

@@ -1,0 +1,67 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Jobs.Engine.Client;
+
+namespace Jobs.Engine.Storage;
+
+/// <summary>
+/// Writes job requests as the JSON array <c>enqueue_many</c> takes. Options are checked first, so
+/// a bad value fails in the caller with an <see cref="ArgumentException"/> naming it.
+/// </summary>
+internal static class EnqueueJson
+{
+    public static string Write(IReadOnlyCollection<JobRequest> requests)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128 * requests.Count + 16);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            var position = 0;
+            foreach (var request in requests)
+            {
+                position++;
+                WriteJob(writer, request, position, requests.Count);
+            }
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteJob(Utf8JsonWriter writer, JobRequest request, int position, int count)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = request.Options ?? Defaults;
+        EnqueueValidation.Check(request, options, count == 1 ? null : position);
+
+        writer.WriteStartObject();
+        writer.WriteString("kind", request.Kind);
+        writer.WritePropertyName("args");
+        JsonSerializer.Serialize(writer, request.Args, request.Args.GetType(), JobJson.Options);
+        if (options.Queue is { } queue) writer.WriteString("queue", queue);
+        if (options.Priority is { } priority) writer.WriteNumber("priority", priority);
+        if (options.RunAt is { } runAt) writer.WriteString("run_at", runAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        if (options.Delay is { } delay) writer.WriteNumber("delay_ms", delay.TotalMilliseconds);
+        if (options.MaxAttempts is { } maxAttempts) writer.WriteNumber("max_attempts", maxAttempts);
+        if (options.Timeout is { } timeout) writer.WriteNumber("timeout_ms", (long)Math.Ceiling(timeout.TotalMilliseconds));
+        if (options.Tags is { Count: > 0 } tags)
+        {
+            writer.WriteStartArray("tags");
+            foreach (var tag in tags) writer.WriteStringValue(tag);
+            writer.WriteEndArray();
+        }
+        if ((options.CorrelationId ?? JobCorrelation.CurrentId) is { } correlationId) writer.WriteString("correlation_id", correlationId);
+        if (options.PartitionKey is { } partitionKey) writer.WriteString("partition_key", partitionKey);
+        if (options.IdempotencyKey is { } idempotencyKey) writer.WriteString("idempotency_key", idempotencyKey);
+        if (options.Metadata is { Count: > 0 } metadata)
+        {
+            writer.WriteStartObject("metadata");
+            foreach (var (key, value) in metadata) writer.WriteString(key, value);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+    }
+
+    private static readonly EnqueueOptions Defaults = new();
+}

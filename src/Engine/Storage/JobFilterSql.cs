@@ -1,0 +1,66 @@
+using System.Text;
+using Dapper;
+using Jobs.Engine.Client;
+using Jobs.Engine.States;
+
+namespace Jobs.Engine.Storage;
+
+/// <summary>
+/// Turns a <see cref="JobFilter"/> into a parameterized WHERE clause over alias <c>j</c>. Only the
+/// criteria that are set appear in the SQL, so the planner sees plain conditions it can match to
+/// the partial indexes.
+/// </summary>
+internal static class JobFilterSql
+{
+    public static (string Where, DynamicParameters Parameters) Build(JobFilter filter)
+    {
+        var sql = new StringBuilder("true");
+        var p = new DynamicParameters();
+        if (filter.Ids is { } ids)
+        {
+            sql.Append(" and j.id = any(@f_ids)");
+            p.Add("f_ids", ids.ToArray());
+        }
+        if (filter.States is { } states)
+        {
+            // One state as a plain equality: it matches the partial indexes' predicates.
+            if (states.Count == 1)
+            {
+                sql.Append(" and j.state = @f_state");
+                p.Add("f_state", states[0].ToDb());
+            }
+            else
+            {
+                sql.Append(" and j.state = any(@f_states)");
+                p.Add("f_states", states.Select(s => s.ToDb()).ToArray());
+            }
+        }
+        if (filter.Kinds is { } kinds)
+        {
+            sql.Append(" and j.kind = any(@f_kinds)");
+            p.Add("f_kinds", kinds.ToArray());
+        }
+        if (filter.Queues is { } queues)
+        {
+            sql.Append(" and j.queue = any(@f_queues)");
+            p.Add("f_queues", queues.ToArray());
+        }
+        Add(sql, p, filter.PartitionKey, "j.partition_key = @f_partition", "f_partition");
+        Add(sql, p, filter.Tag, "j.tags @> array[@f_tag]::text[]", "f_tag");
+        Add(sql, p, filter.CorrelationId, "j.correlation_id = @f_correlation", "f_correlation");
+        Add(sql, p, filter.CreatedFrom, "j.created_at >= @f_created_from", "f_created_from");
+        Add(sql, p, filter.CreatedTo, "j.created_at < @f_created_to", "f_created_to");
+        Add(sql, p, filter.FinalizedFrom, "j.finalized_at >= @f_finalized_from", "f_finalized_from");
+        Add(sql, p, filter.FinalizedTo, "j.finalized_at < @f_finalized_to", "f_finalized_to");
+        return (sql.ToString(), p);
+    }
+
+    private static void Add<T>(StringBuilder sql, DynamicParameters p, T? value, string condition, string name)
+    {
+        if (value is not null)
+        {
+            sql.Append(" and ").Append(condition);
+            p.Add(name, value);
+        }
+    }
+}

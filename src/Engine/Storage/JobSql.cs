@@ -1,0 +1,278 @@
+namespace Jobs.Engine.Storage;
+
+/// <summary>
+/// The engine's SQL, by name, for one schema. Every statement the engine runs is here or in a
+/// migration; nothing else in the engine writes SQL. Built once per process.
+/// </summary>
+internal sealed class JobSql(string s)
+{
+    /// <summary>The columns a claim returns, in the order <see cref="ClaimedJob.ReadAllAsync"/> reads them.</summary>
+    private const string ClaimedColumns =
+        "j.id, j.kind, j.queue, j.priority, j.args::text, j.attempt, j.max_attempts, j.created_at, j.scheduled_at, " +
+        "j.attempted_at, j.timeout_ms, j.tags, j.correlation_id, j.partition_key, j.metadata::text";
+
+    public string EnqueueMany { get; } = $"select ordinal, id, created from {s}.enqueue_many(@jobs::jsonb)";
+
+    // Claims unlimited jobs of one queue. The inner select locks the rows it picks and skips rows
+    // another claimer holds, so concurrent claims never hand out a job twice; `= any(array(...))`
+    // keeps the plan an index probe per job instead of a join over the table.
+    public string ClaimAvailable { get; } = $"""
+        update {s}.job j
+           set state = 'running', attempt = j.attempt + 1, attempted_at = now(), server_id = @server
+         where j.id = any (array(
+                 select f.id from {s}.job f
+                  where f.state = 'available' and not f.limited and f.queue = @queue
+                  order by f.priority desc, f.scheduled_at, f.id
+                  limit @limit
+                    for update skip locked))
+        returning {ClaimedColumns}
+        """;
+
+    public string ClaimLimited { get; } = $"""
+        select {ClaimedColumns}
+          from {s}.claim_limited(@queue, @kinds, @limit, @server) j
+        """;
+
+    // Completions are fenced by (id, attempt, running): a late write from an attempt that was
+    // rescued, cancelled or handed back changes nothing.
+    // A finished limited job frees a slot that servers elsewhere may be waiting for: wake its queue.
+    public string CompleteSucceeded { get; } = $"""
+        with done as (
+            update {s}.job j
+               set state = 'succeeded', finalized_at = now()
+              from unnest(@ids, @attempts) as u(id, attempt)
+             where j.id = u.id and j.attempt = u.attempt and j.state = 'running'
+            returning j.queue, j.limited
+        )
+        select count(*) from (select distinct queue from done where limited) q
+         cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n
+        """;
+
+    // Every other outcome: failed (retrying or dead), snoozed, handed back, permanently failed.
+    // Jobs made available again wake their queue.
+    public string CompleteOther { get; } = $"""
+        with done as (
+            update {s}.job j
+               set state = u.state,
+                   attempt = j.attempt - u.refund,
+                   scheduled_at = case when u.delay_ms is null then j.scheduled_at
+                                       else now() + u.delay_ms * interval '1 millisecond' end,
+                   finalized_at = case when u.state in ('succeeded', 'dead', 'cancelled') then now() end,
+                   errors = case when u.error is null then j.errors
+                                 else coalesce(j.errors, '[]'::jsonb) || jsonb_build_array(u.error::jsonb) end
+              from unnest(@ids, @attempts, @states, @delays, @refunds, @errors)
+                   as u(id, attempt, state, delay_ms, refund, error)
+             where j.id = u.id and j.attempt = u.attempt and j.state = 'running'
+            returning j.queue, j.state, j.limited
+        )
+        select count(*) from (select distinct queue from done where state = 'available' or limited) q
+         cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n
+        """;
+
+    public const string JobColumns =
+        "j.id, j.kind, j.queue, j.state, j.priority, j.args::text as args_json, j.attempt, j.max_attempts, j.created_at, " +
+        "j.scheduled_at, j.attempted_at, j.finalized_at, j.server_id, j.timeout_ms, j.tags, j.correlation_id, " +
+        "j.partition_key, j.idempotency_key, j.errors::text as errors_json, j.metadata::text as metadata_json";
+
+    public string GetJob { get; } = $"select {JobColumns} from {s}.job j where j.id = @id";
+
+    // Operator actions over every job a filter matches, each one statement. A requeued job that
+    // spent its attempts gets one more, so retrying a dead job runs it.
+    public string RequeueMatching(string where) => $"""
+        with moved as (
+            update {s}.job j
+               set state = 'available', scheduled_at = now(), finalized_at = null,
+                   max_attempts = greatest(j.max_attempts, j.attempt + 1)
+             where {where} and j.state in ('scheduled', 'retrying', 'dead', 'cancelled', 'succeeded')
+            returning j.queue
+        ), woken as (
+            select count(*) from (select distinct queue from moved) q
+             cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n
+        )
+        select (select count(*) from moved)::int + 0 * (select count(*) from woken)::int
+        """;
+
+    // Running jobs among them learn of it through the 'c' notification: each server then checks
+    // which of its attempts the database no longer holds.
+    public string CancelMatching(string where) => $"""
+        with cancelled as (
+            update {s}.job j
+               set state = 'cancelled', finalized_at = now()
+             where {where} and j.state in ('scheduled', 'available', 'running', 'retrying')
+            returning j.id
+        ), told as (
+            select count(*) from (select 1 where exists (select 1 from cancelled)) c
+             cross join lateral (select pg_notify('{s}_events', 'c')) n
+        )
+        select (select count(*) from cancelled)::int + 0 * (select count(*) from told)::int
+        """;
+
+    public string DeleteMatching(string where) => $"""
+        with deleted as (
+            delete from {s}.job j where {where} returning j.state
+        ), told as (
+            select count(*) from (select 1 where exists (select 1 from deleted where state = 'running')) c
+             cross join lateral (select pg_notify('{s}_events', 'c')) n
+        )
+        select (select count(*) from deleted)::int + 0 * (select count(*) from told)::int
+        """;
+
+    // Of the attempts this server believes it runs, the ones the database no longer holds for it:
+    // cancelled, deleted, or rescued after a missed heartbeat.
+    public string LostAttempts { get; } = $"""
+        select u.id
+          from unnest(@ids, @attempts) as u(id, attempt)
+          left join {s}.job j on j.id = u.id and j.attempt = u.attempt and j.state = 'running' and j.server_id = @server
+         where j.id is null
+        """;
+
+    public string RegisterServer { get; } = $"""
+        insert into {s}.server (id, host, pid, version, queues, workers)
+        values (@id, @host, @pid, @version, @queues::jsonb, @workers)
+        on conflict (id) do update
+           set heartbeat_at = now(), stopping = false, queues = excluded.queues, workers = excluded.workers
+        """;
+
+    public string Heartbeat { get; } = $"""
+        update {s}.server set heartbeat_at = now(), busy = @busy, stopping = @stopping where id = @id
+        """;
+
+    public string RemoveServer { get; } = $"delete from {s}.server where id = @id";
+
+    public string PausedQueues { get; } = $"select name from {s}.queue where paused_at is not null";
+
+    // Writes this server's kind policies. Where a kind gains or loses a limit, its waiting jobs move
+    // between the unlimited and the limited claim.
+    public string UpsertKinds { get; } = $"""
+        with input as (
+            select * from unnest(@kinds, @queues, @priorities, @max_attempts, @global_limits, @partition_limits)
+                   as u(kind, queue, priority, max_attempts, global_limit, partition_limit)
+        ), upserted as (
+            insert into {s}.kind as k (kind, queue, priority, max_attempts, global_limit, partition_limit, updated_by)
+            select kind, queue, priority, max_attempts, global_limit, partition_limit, @server from input
+            on conflict (kind) do update
+               set queue = excluded.queue, priority = excluded.priority, max_attempts = excluded.max_attempts,
+                   global_limit = excluded.global_limit, partition_limit = excluded.partition_limit,
+                   updated_by = excluded.updated_by, updated_at = now()
+            returning k.kind, (k.global_limit is not null or k.partition_limit is not null) as limited
+        )
+        update {s}.job j
+           set limited = u.limited
+          from upserted u
+         where j.kind = u.kind and j.limited <> u.limited
+           and j.state in ('available', 'scheduled', 'retrying')
+        """;
+
+    // Recurring schedules -----------------------------------------------------------------------
+
+    public string ScheduleColumns { get; } =
+        "name, cron, time_zone, kind, args::text as args_json, queue, priority, max_attempts, timeout_ms, tags, " +
+        "partition_key, misfire, declared, paused_at, next_fire_at, last_fire_at, last_job_id";
+
+    // Keeps the next fire time unless the timing changed, so redeclaring a schedule at every start
+    // neither skips nor repeats a fire.
+    public string UpsertSchedule { get; } = $"""
+        insert into {s}.schedule as t (name, cron, time_zone, kind, args, queue, priority, max_attempts, timeout_ms,
+                                       tags, partition_key, misfire, declared, next_fire_at)
+        values (@name, @cron, @time_zone, @kind, @args::jsonb, @queue, @priority, @max_attempts, @timeout_ms,
+                @tags, @partition_key, @misfire, @declared, @next_fire_at)
+        on conflict (name) do update
+           set cron = excluded.cron, time_zone = excluded.time_zone, kind = excluded.kind, args = excluded.args,
+               queue = excluded.queue, priority = excluded.priority, max_attempts = excluded.max_attempts,
+               timeout_ms = excluded.timeout_ms, tags = excluded.tags, partition_key = excluded.partition_key,
+               misfire = excluded.misfire, declared = excluded.declared, updated_at = now(),
+               next_fire_at = case when t.cron <> excluded.cron or t.time_zone <> excluded.time_zone or t.next_fire_at is null
+                                   then excluded.next_fire_at else t.next_fire_at end
+        """;
+
+    public string RemoveUndeclaredSchedules { get; } = $"delete from {s}.schedule where declared and name <> all (@names)";
+
+    public string DueSchedules { get; } = $"""
+        select name, cron, time_zone, kind, args::text as args_json, queue, priority, max_attempts, timeout_ms, tags,
+               partition_key, misfire, declared, paused_at, next_fire_at, last_fire_at, last_job_id
+          from {s}.schedule
+         where paused_at is null and next_fire_at <= @now
+         order by next_fire_at
+         limit 100
+           for update skip locked
+        """;
+
+    public string ScheduleFired { get; } = $"""
+        update {s}.schedule
+           set next_fire_at = @next_fire_at, last_fire_at = coalesce(@last_fire_at, last_fire_at),
+               last_job_id = coalesce(@last_job_id, last_job_id), updated_at = now()
+         where name = @name
+        """;
+
+    public string NextScheduleFire { get; } = $"select min(next_fire_at) from {s}.schedule where paused_at is null";
+
+    public string PauseSchedule { get; } = $"update {s}.schedule set paused_at = coalesce(paused_at, now()), updated_at = now() where name = @name";
+
+    public string ResumeSchedule { get; } = $"update {s}.schedule set paused_at = null, next_fire_at = @next_fire_at, updated_at = now() where name = @name";
+
+    public string RemoveSchedule { get; } = $"delete from {s}.schedule where name = @name";
+
+    // Maintenance -------------------------------------------------------------------------------
+
+    public string TryLock { get; } = $"select pg_try_advisory_xact_lock(hashtext('{s}'), @key)";
+
+    // Moves due scheduled and retrying jobs to available and wakes their queues.
+    public string PromoteDue { get; } = $"""
+        with due as (
+            select id from {s}.job
+             where state in ('scheduled', 'retrying') and scheduled_at <= now()
+             order by scheduled_at
+             limit @limit
+               for update skip locked
+        ), promoted as (
+            update {s}.job j set state = 'available' from due where j.id = due.id
+            returning j.queue
+        )
+        select (select count(*) from promoted),
+               (select count(*) from (select distinct queue from promoted) q
+                 cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n),
+               extract(epoch from (select min(scheduled_at) from {s}.job where state in ('scheduled', 'retrying')) - now()) * 1000
+        """;
+
+    // Returns the jobs of servers that stopped heartbeating: the attempt counts (a job that kills
+    // its process ends dead instead of looping), the job runs again at once if attempts remain.
+    public string RescueStale { get; } = $"""
+        with stale as (
+            delete from {s}.server where heartbeat_at < now() - @timeout_ms * interval '1 millisecond'
+            returning id
+        ), orphans as (
+            select j.id from {s}.job j
+             where j.state = 'running'
+               and not exists (select 1 from {s}.server v
+                                where v.id = j.server_id and v.heartbeat_at >= now() - @timeout_ms * interval '1 millisecond')
+             for update skip locked
+        ), rescued as (
+            update {s}.job j
+               set state = case when j.attempt >= j.max_attempts then 'dead' else 'available' end,
+                   finalized_at = case when j.attempt >= j.max_attempts then now() end,
+                   errors = coalesce(j.errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(
+                       'attempt', j.attempt, 'at', now(), 'server', j.server_id, 'type', 'rescued',
+                       'error', 'Server ' || j.server_id || ' stopped heartbeating while running attempt '
+                                || j.attempt || '; the attempt counts as failed.'))
+              from orphans o
+             where j.id = o.id
+            returning j.id, j.queue, j.state
+        )
+        select r.id, r.state,
+               (select count(*) from stale) as servers,
+               (select count(*) from (select distinct queue from rescued where state = 'available') q
+                 cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n) as woken
+          from rescued r
+        """;
+
+    // Deletes finished jobs past their retention, one batch per state per statement.
+    public string Prune { get; } = $"""
+        with doomed as (
+            select id from {s}.job
+             where state = @state and finalized_at < now() - @age_ms * interval '1 millisecond'
+             order by finalized_at
+             limit @limit
+        )
+        delete from {s}.job j using doomed d where j.id = d.id
+        """;
+}

@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Dapper;
+using Jobs.Engine.Client;
+using Jobs.Engine.States;
+using Npgsql;
+
+namespace Jobs.Engine.Storage;
+
+internal sealed partial class JobStore
+{
+    /// <summary>Enqueues through <c>enqueue_many</c>, on the caller's transaction when given.</summary>
+    public async Task<EnqueuedJob[]> EnqueueAsync(IReadOnlyCollection<JobRequest> requests, NpgsqlTransaction? transaction,
+        CancellationToken cancellationToken)
+    {
+        var json = EnqueueJson.Write(requests);
+        var connection = transaction?.Connection;
+        if (transaction is not null && connection is null)
+        {
+            throw new ArgumentException("The transaction is no longer usable (it was committed or rolled back).", nameof(transaction));
+        }
+        NpgsqlConnection? owned = null;
+        try
+        {
+            connection ??= owned = await DataSource.OpenConnectionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(Sql.EnqueueMany, connection, transaction);
+            command.Parameters.Add(Param("jobs", json));
+            var results = new EnqueuedJob[requests.Count];
+            var seen = 0;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    results[reader.GetInt32(0) - 1] = new EnqueuedJob(reader.GetInt64(1), reader.GetBoolean(2));
+                    seen++;
+                }
+            }
+            if (seen != requests.Count)
+            {
+                // A job holding an idempotency key was deleted between our insert and our lookup.
+                throw new InvalidOperationException(
+                    "An idempotency key conflicted with a job deleted at the same moment; enqueue again.");
+            }
+            return results;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidParameterValue or PostgresErrorCodes.CheckViolation)
+        {
+            throw new ArgumentException(e.MessageText, nameof(requests), e);
+        }
+        finally
+        {
+            if (owned is not null)
+            {
+                await owned.DisposeAsync();
+            }
+        }
+    }
+
+    public async Task<JobInfo?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
+            Sql.GetJob, new { id }, cancellationToken: cancellationToken));
+        return row?.ToInfo();
+    }
+
+    /// <summary>Makes matching jobs available now (retry, requeue, run a scheduled job now); returns how many.</summary>
+    public Task<int> RequeueAsync(JobFilter filter, CancellationToken cancellationToken) =>
+        ExecuteFilteredAsync(filter, Sql.RequeueMatching, cancellationToken);
+
+    /// <summary>Cancels matching jobs that have not finished; running ones see their token fire. Returns how many.</summary>
+    public Task<int> CancelAsync(JobFilter filter, CancellationToken cancellationToken) =>
+        ExecuteFilteredAsync(filter, Sql.CancelMatching, cancellationToken);
+
+    /// <summary>Deletes matching jobs; running ones see their token fire. Returns how many.</summary>
+    public Task<int> DeleteAsync(JobFilter filter, CancellationToken cancellationToken) =>
+        ExecuteFilteredAsync(filter, Sql.DeleteMatching, cancellationToken);
+
+    private async Task<int> ExecuteFilteredAsync(JobFilter filter, Func<string, string> statement, CancellationToken cancellationToken)
+    {
+        var (where, parameters) = JobFilterSql.Build(filter);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(statement(where), parameters, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The row shape Dapper reads (properties named as the columns); converted to the public <see cref="JobInfo"/>.</summary>
+#pragma warning disable IDE1006 // column names
+    private sealed class JobRow
+    {
+        public long id { get; init; }
+        public string kind { get; init; } = "";
+        public string queue { get; init; } = "";
+        public string state { get; init; } = "";
+        public short priority { get; init; }
+        public string args_json { get; init; } = "{}";
+        public short attempt { get; init; }
+        public short max_attempts { get; init; }
+        public DateTime created_at { get; init; }
+        public DateTime scheduled_at { get; init; }
+        public DateTime? attempted_at { get; init; }
+        public DateTime? finalized_at { get; init; }
+        public string? server_id { get; init; }
+        public int? timeout_ms { get; init; }
+        public string[]? tags { get; init; }
+        public string? correlation_id { get; init; }
+        public string? partition_key { get; init; }
+        public string? idempotency_key { get; init; }
+        public string? errors_json { get; init; }
+        public string? metadata_json { get; init; }
+
+        public JobInfo ToInfo() => new()
+        {
+            Id = id,
+            Kind = kind,
+            Queue = queue,
+            State = JobStates.Parse(state),
+            Priority = priority,
+            ArgsJson = args_json,
+            Attempt = attempt,
+            MaxAttempts = max_attempts,
+            CreatedAt = Utc(created_at),
+            ScheduledAt = Utc(scheduled_at),
+            AttemptedAt = attempted_at is { } a ? Utc(a) : null,
+            FinalizedAt = finalized_at is { } f ? Utc(f) : null,
+            ServerId = server_id,
+            Timeout = timeout_ms is { } t ? TimeSpan.FromMilliseconds(t) : null,
+            Tags = tags ?? [],
+            CorrelationId = correlation_id,
+            PartitionKey = partition_key,
+            IdempotencyKey = idempotency_key,
+            Errors = errors_json is null ? [] : JsonSerializer.Deserialize<List<JobError>>(errors_json, ErrorJson.Options) ?? [],
+            MetadataJson = metadata_json,
+        };
+
+        private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    }
+#pragma warning restore IDE1006
+}

@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Dapper;
+using Jobs.Engine.Server;
+using Jobs.Engine.States;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Jobs.Engine.Storage;
+
+internal sealed partial class JobStore
+{
+    public async Task<List<ClaimedJob>> ClaimAsync(string queue, int limit, string server, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(Sql.ClaimAvailable);
+        command.Parameters.Add(Param("queue", queue));
+        command.Parameters.Add(Param("limit", limit));
+        command.Parameters.Add(Param("server", server));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ClaimedJob.ReadAllAsync(reader, cancellationToken);
+    }
+
+    public async Task<List<ClaimedJob>> ClaimLimitedAsync(string queue, string[] kinds, int limit, string server, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(Sql.ClaimLimited);
+        command.Parameters.Add(Param("queue", queue));
+        command.Parameters.Add(Param("kinds", kinds));
+        command.Parameters.Add(Param("limit", limit));
+        command.Parameters.Add(Param("server", server));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ClaimedJob.ReadAllAsync(reader, cancellationToken);
+    }
+
+    /// <summary>Writes a batch of completions in one round trip and one transaction.</summary>
+    public async Task CompleteAsync(IReadOnlyList<Completion> completions, CancellationToken cancellationToken)
+    {
+        var succeeded = 0;
+        foreach (var c in completions)
+        {
+            if (c.State == JobState.Succeeded && c.ErrorJson is null)
+            {
+                succeeded++;
+            }
+        }
+
+        await using var batch = DataSource.CreateBatch();
+        if (succeeded > 0)
+        {
+            var ids = new long[succeeded];
+            var attempts = new short[succeeded];
+            var i = 0;
+            foreach (var c in completions)
+            {
+                if (c.State == JobState.Succeeded && c.ErrorJson is null)
+                {
+                    ids[i] = c.Id;
+                    attempts[i++] = (short)c.Attempt;
+                }
+            }
+            var command = new NpgsqlBatchCommand(Sql.CompleteSucceeded);
+            command.Parameters.Add(Param("ids", ids));
+            command.Parameters.Add(Param("attempts", attempts));
+            batch.BatchCommands.Add(command);
+        }
+
+        var others = completions.Count - succeeded;
+        if (others > 0)
+        {
+            var ids = new long[others];
+            var attempts = new short[others];
+            var states = new string[others];
+            var delays = new long?[others];
+            var refunds = new short[others];
+            var errors = new string?[others];
+            var i = 0;
+            foreach (var c in completions)
+            {
+                if (c.State == JobState.Succeeded && c.ErrorJson is null)
+                {
+                    continue;
+                }
+                ids[i] = c.Id;
+                attempts[i] = (short)c.Attempt;
+                states[i] = c.State.ToDb();
+                delays[i] = c.DelayMs;
+                refunds[i] = c.Refund;
+                errors[i++] = c.ErrorJson;
+            }
+            var command = new NpgsqlBatchCommand(Sql.CompleteOther);
+            command.Parameters.Add(Param("ids", ids));
+            command.Parameters.Add(Param("attempts", attempts));
+            command.Parameters.Add(Param("states", states));
+            command.Parameters.Add(Param("delays", delays));
+            command.Parameters.Add(Param("refunds", refunds));
+            command.Parameters.Add(new NpgsqlParameter("errors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = errors });
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Of the given attempts, the job ids the database no longer holds for this server.</summary>
+    public async Task<List<long>> LostAttemptsAsync(long[] ids, short[] attempts, string server, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(Sql.LostAttempts);
+        command.Parameters.Add(Param("ids", ids));
+        command.Parameters.Add(Param("attempts", attempts));
+        command.Parameters.Add(Param("server", server));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var lost = new List<long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lost.Add(reader.GetInt64(0));
+        }
+        return lost;
+    }
+
+    public async Task RegisterServerAsync(ServerIdentity identity, IReadOnlyDictionary<string, int> queues, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Sql.RegisterServer, new
+        {
+            id = identity.Id,
+            host = identity.Host,
+            pid = identity.ProcessId,
+            version = identity.Version,
+            queues = JsonSerializer.Serialize(queues),
+            workers = queues.Values.Sum(),
+        }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Refreshes the heartbeat; false when the server row is gone (it was taken for dead).</summary>
+    public async Task<bool> HeartbeatAsync(string server, int busy, bool stopping, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            Sql.Heartbeat, new { id = server, busy, stopping }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task RemoveServerAsync(string server, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Sql.RemoveServer, new { id = server }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<HashSet<string>> PausedQueuesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        var names = await connection.QueryAsync<string>(new CommandDefinition(Sql.PausedQueues, cancellationToken: cancellationToken));
+        return names.ToHashSet(StringComparer.Ordinal);
+    }
+
+    public async Task UpsertKindsAsync(IReadOnlyList<KindPolicyRow> kinds, string server, CancellationToken cancellationToken)
+    {
+        if (kinds.Count == 0)
+        {
+            return;
+        }
+        await using var command = DataSource.CreateCommand(Sql.UpsertKinds);
+        command.Parameters.Add(Param("kinds", kinds.Select(k => k.Kind).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter("queues", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = kinds.Select(k => k.Queue).ToArray() });
+        command.Parameters.Add(Param("priorities", kinds.Select(k => (short?)k.Priority).ToArray()));
+        command.Parameters.Add(Param("max_attempts", kinds.Select(k => (short?)k.MaxAttempts).ToArray()));
+        command.Parameters.Add(Param("global_limits", kinds.Select(k => k.GlobalLimit).ToArray()));
+        command.Parameters.Add(Param("partition_limits", kinds.Select(k => k.PartitionLimit).ToArray()));
+        command.Parameters.Add(Param("server", server));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>The part of a kind's policy shared through the database.</summary>
+internal sealed record KindPolicyRow(string Kind, string? Queue, int? Priority, int? MaxAttempts, int? GlobalLimit, int? PartitionLimit);

@@ -1,0 +1,134 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Jobs.Engine.Storage;
+
+/// <summary>
+/// Applies the numbered SQL migrations in <c>Storage/Migrations</c> to the configured schema.
+/// Safe to run from many processes at once: they queue on a session advisory lock, and each
+/// migration commits with its row in the history table, so a migration runs exactly once.
+/// </summary>
+public sealed partial class Migrator(JobsDatabase database, ILogger<Migrator> logger)
+{
+    private const string ResourcePrefix = "Jobs.Engine.Migrations.";
+
+    /// <summary>The migrations shipped with this version, in order.</summary>
+    public static IReadOnlyList<Migration> All { get; } = Load();
+
+    /// <summary>Applies every pending migration; returns how many ran.</summary>
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    {
+        var schema = database.Schema;
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        // A session lock (not a transaction lock) so it spans the per-migration transactions below.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "select pg_advisory_lock(hashtext(@key))", new { key = schema + ".migrate" }, cancellationToken: cancellationToken));
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition($"""
+                create schema if not exists {schema};
+                create table if not exists {schema}.migration (
+                    version    integer primary key,
+                    name       text        not null,
+                    checksum   text        not null,
+                    applied_at timestamptz not null default now());
+                """, cancellationToken: cancellationToken));
+
+            var applied = (await connection.QueryAsync<(int Version, string Checksum)>(new CommandDefinition(
+                $"select version, checksum from {schema}.migration", cancellationToken: cancellationToken)))
+                .ToDictionary(r => r.Version, r => r.Checksum);
+
+            var count = 0;
+            foreach (var migration in All)
+            {
+                if (applied.TryGetValue(migration.Version, out var checksum))
+                {
+                    if (checksum != migration.Checksum)
+                    {
+                        LogChangedMigration(logger, migration.Name, schema);
+                    }
+                    continue;
+                }
+
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using (var command = new NpgsqlCommand(migration.SqlFor(schema), connection, transaction))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"insert into {schema}.migration (version, name, checksum) values (@Version, @Name, @Checksum)",
+                    migration, transaction, cancellationToken: cancellationToken));
+                await transaction.CommitAsync(cancellationToken);
+                LogApplied(logger, migration.Name, schema);
+                count++;
+            }
+            return count;
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "select pg_advisory_unlock(hashtext(@key))", new { key = schema + ".migrate" }, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    /// <summary>The highest migration version applied to the schema, or 0 when none is.</summary>
+    public async Task<int> CurrentVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select to_regclass(@table) is not null", new { table = database.Schema + ".migration" }, cancellationToken: cancellationToken));
+        return exists
+            ? await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                $"select coalesce(max(version), 0) from {database.Schema}.migration", cancellationToken: cancellationToken))
+            : 0;
+    }
+
+    private static List<Migration> Load()
+    {
+        var assembly = typeof(Migrator).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => Migration.From(n[ResourcePrefix.Length..^4], Read(assembly, n)))
+            .OrderBy(m => m.Version)
+            .ToList();
+    }
+
+    private static string Read(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied migration {Migration} to schema {Schema}")]
+    private static partial void LogApplied(ILogger logger, string migration, string schema);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Migration {Migration} in schema {Schema} was applied from a different text; it is not applied again")]
+    private static partial void LogChangedMigration(ILogger logger, string migration, string schema);
+
+    /// <summary>One numbered migration.</summary>
+    /// <param name="Version">The number its file name starts with.</param>
+    /// <param name="Name">The file name without extension.</param>
+    /// <param name="Template">The SQL, with <c>{{schema}}</c> where the schema name goes.</param>
+    /// <param name="Checksum">SHA-256 of the template, to notice a migration edited after release.</param>
+    public sealed record Migration(int Version, string Name, string Template, string Checksum)
+    {
+        internal static Migration From(string name, string template)
+        {
+            var digits = new string(name.TakeWhile(char.IsAsciiDigit).ToArray());
+            if (digits.Length == 0)
+            {
+                throw new InvalidOperationException($"Migration '{name}' must start with its version number.");
+            }
+            var checksum = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(template)));
+            return new Migration(int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture), name, template, checksum);
+        }
+
+        /// <summary>The SQL for a schema.</summary>
+        public string SqlFor(string schema) => Template.Replace("{{schema}}", schema, StringComparison.Ordinal);
+    }
+}
