@@ -1,0 +1,75 @@
+using Jobs.Engine.Handlers;
+using Jobs.Engine.Storage;
+using Npgsql;
+
+namespace Jobs.Engine.Client;
+
+/// <summary>The engine's <see cref="IJobClient"/>.</summary>
+internal sealed class JobClient(JobStore store, JobsMetrics metrics) : IJobClient
+{
+    public Task<EnqueuedJob> EnqueueAsync<TArgs>(TArgs args, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
+        where TArgs : IJobArgs =>
+        EnqueueOneAsync(JobRequest.Create(args, options), null, cancellationToken);
+
+    public Task<EnqueuedJob> EnqueueAsync<TArgs>(NpgsqlTransaction transaction, TArgs args, EnqueueOptions? options = null,
+        CancellationToken cancellationToken = default)
+        where TArgs : IJobArgs
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return EnqueueOneAsync(JobRequest.Create(args, options), transaction, cancellationToken);
+    }
+
+    public Task<EnqueuedJob> EnqueueAsync(JobRequest request, CancellationToken cancellationToken = default) =>
+        EnqueueOneAsync(request, null, cancellationToken);
+
+    public async Task<IReadOnlyList<EnqueuedJob>> EnqueueManyAsync(IReadOnlyCollection<JobRequest> requests,
+        CancellationToken cancellationToken = default) =>
+        await EnqueueAllAsync(requests, null, cancellationToken);
+
+    public async Task<IReadOnlyList<EnqueuedJob>> EnqueueManyAsync(NpgsqlTransaction transaction, IReadOnlyCollection<JobRequest> requests,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return await EnqueueAllAsync(requests, transaction, cancellationToken);
+    }
+
+    public Task<JobInfo?> GetAsync(long id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
+
+    public async Task<bool> RequeueAsync(long id, CancellationToken cancellationToken = default) =>
+        await store.RequeueAsync(new JobFilter { Ids = [id] }, cancellationToken) == 1;
+
+    public async Task<bool> CancelAsync(long id, CancellationToken cancellationToken = default) =>
+        await store.CancelAsync(new JobFilter { Ids = [id] }, cancellationToken) == 1;
+
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default) =>
+        await store.DeleteAsync(new JobFilter { Ids = [id] }, cancellationToken) == 1;
+
+    public Task<int> RequeueManyAsync(JobFilter filter, CancellationToken cancellationToken = default) =>
+        store.RequeueAsync(filter ?? throw new ArgumentNullException(nameof(filter)), cancellationToken);
+
+    public Task<int> CancelManyAsync(JobFilter filter, CancellationToken cancellationToken = default) =>
+        store.CancelAsync(filter ?? throw new ArgumentNullException(nameof(filter)), cancellationToken);
+
+    public Task<int> DeleteManyAsync(JobFilter filter, CancellationToken cancellationToken = default) =>
+        store.DeleteAsync(filter ?? throw new ArgumentNullException(nameof(filter)), cancellationToken);
+
+    private async Task<EnqueuedJob> EnqueueOneAsync(JobRequest request, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var results = await EnqueueAllAsync([request], transaction, cancellationToken);
+        return results[0];
+    }
+
+    private async Task<EnqueuedJob[]> EnqueueAllAsync(IReadOnlyCollection<JobRequest> requests, NpgsqlTransaction? transaction,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+        var results = await store.EnqueueAsync(requests, transaction, cancellationToken);
+        metrics.Enqueued(requests, results);
+        return results;
+    }
+}
