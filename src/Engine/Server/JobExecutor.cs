@@ -1,0 +1,247 @@
+using System.Text.Json;
+using Jobs.Engine.Client;
+using Jobs.Engine.Handlers;
+using Jobs.Engine.States;
+using Jobs.Engine.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Jobs.Engine.Server;
+
+/// <summary>
+/// Runs one attempt: binds the args, calls the handler in its own scope under its timeout, and
+/// turns what happened into a <see cref="Completion"/> for the <see cref="CompletionWriter"/>.
+/// </summary>
+internal sealed partial class JobExecutor(
+    JobKindRegistry registry,
+    IServiceScopeFactory scopes,
+    IOptions<JobServerOptions> options,
+    CompletionWriter completions,
+    RunningJobs running,
+    JobsMetrics metrics,
+    ServerIdentity identity,
+    TimeProvider timeProvider,
+    ILogger<JobExecutor> logger)
+{
+    private const int MaxStackLength = 16_000;
+
+    /// <summary>Runs the attempt to its end; returns when the handler has returned (or was abandoned and then returned).</summary>
+    public async Task RunAsync(ClaimedJob job)
+    {
+        var attempt = running.Start(job.Id, job.Attempt);
+        var started = timeProvider.GetTimestamp();
+        metrics.Started(job.Kind, job.Queue, job.ClaimedAt - job.ScheduledAt);
+        try
+        {
+            using (logger.BeginScope(new JobLogScope(job)))
+            {
+                await ExecuteAsync(job, attempt, started);
+            }
+        }
+        finally
+        {
+            running.End(attempt);
+        }
+    }
+
+    private async Task ExecuteAsync(ClaimedJob job, RunningAttempt attempt, long started)
+    {
+        if (!registry.TryGet(job.Kind, out var registration))
+        {
+            var known = string.Join(", ", registry.All.Select(k => k.Kind).Order(StringComparer.Ordinal));
+            Finish(job, started, Dead(job, started, "unknown_kind",
+                $"No handler is registered for kind '{job.Kind}' on server {identity.Id} (registered: {known}). " +
+                "Deploy a worker that handles it, then requeue the job.", null));
+            return;
+        }
+
+        object args;
+        try
+        {
+            args = registration.Invoker.Bind(job.ArgsJson);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            Finish(job, started, Dead(job, started, "binding",
+                $"The arguments do not bind to {registration.ArgsType.Name}: {e.Message}", null));
+            return;
+        }
+
+        var server = options.Value;
+        var timeout = job.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : registration.Options.Timeout ?? server.DefaultTimeout;
+        using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(attempt.Token, timeoutSource.Token);
+        await using var scope = scopes.CreateAsyncScope();
+        JobCorrelation.CurrentId = job.CorrelationId;
+        LogStarted(logger, job.Id, job.Kind, job.Attempt);
+
+        Task handler;
+        try
+        {
+            handler = registration.Invoker.InvokeAsync(scope.ServiceProvider, args, job.ToSnapshot(), linked.Token);
+        }
+        catch (Exception e)
+        {
+            handler = Task.FromException(e);
+        }
+
+        if (!handler.IsCompleted)
+        {
+            await WaitQuietlyAsync(handler.WaitAsync(linked.Token));
+            if (!handler.IsCompleted)
+            {
+                // The token fired and the handler is still running: give it the grace period.
+                await WaitQuietlyAsync(handler.WaitAsync(server.CancellationGrace, timeProvider));
+            }
+            if (!handler.IsCompleted)
+            {
+                LogAbandoned(logger, job.Id, job.Kind, job.Attempt, server.CancellationGrace);
+                Finish(job, started, Stopped(job, registration, attempt, started, timeout, null, abandoned: true));
+                // The attempt is recorded; keep this worker busy until the handler really returns,
+                // so handlers that ignore cancellation can never pile up beyond the worker count.
+                await WaitQuietlyAsync(handler);
+                return;
+            }
+        }
+
+        if (handler.IsCompletedSuccessfully)
+        {
+            Finish(job, started, attempt.Reason == StopReason.Lost ? Outcome.Lost : new Outcome("succeeded", Completion.Succeeded(job.Id, job.Attempt)));
+            return;
+        }
+
+        var error = handler.Exception?.InnerException ?? new OperationCanceledException(linked.Token);
+        var outcome = attempt.Reason != StopReason.None || timeoutSource.IsCancellationRequested
+            ? Stopped(job, registration, attempt, started, timeout, error, abandoned: false)
+            : Failed(job, registration, started, error);
+        Finish(job, started, outcome);
+    }
+
+    private Outcome Failed(ClaimedJob job, JobKindRegistration registration, long started, Exception error)
+    {
+        switch (error)
+        {
+            case SnoozeJobException snooze:
+                LogSnoozed(logger, job.Id, job.Kind, snooze.Delay);
+                return new Outcome("snoozed", new Completion(job.Id, job.Attempt,
+                    snooze.Delay > TimeSpan.Zero ? JobState.Scheduled : JobState.Available,
+                    DelayMs: (long)snooze.Delay.TotalMilliseconds, Refund: 1));
+            case PermanentJobFailureException:
+                return Dead(job, started, error.GetType().FullName!, error.Message, error);
+            case RetryJobException retry:
+                return Retry(job, registration, started, error.GetType().FullName!, error.Message, error, retry.RetryAfter);
+            default:
+                return Retry(job, registration, started, error.GetType().FullName!, error.Message, error, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>The attempt ended because its token fired: shutdown hands back, a lost attempt writes nothing, a timeout fails.</summary>
+    private Outcome Stopped(ClaimedJob job, JobKindRegistration registration, RunningAttempt attempt, long started, TimeSpan timeout,
+        Exception? error, bool abandoned)
+    {
+        switch (attempt.Reason)
+        {
+            case StopReason.Shutdown:
+                LogHandedBack(logger, job.Id, job.Kind, job.Attempt);
+                return new Outcome("handed_back", new Completion(job.Id, job.Attempt, JobState.Available, Refund: 1));
+            case StopReason.Lost:
+                return Outcome.Lost;
+            default:
+                var message = abandoned
+                    ? $"Timed out after {timeout} and did not stop within {options.Value.CancellationGrace} of its cancellation token firing."
+                    : $"Timed out after {timeout}.";
+                return Retry(job, registration, started, "timeout", message, error, TimeSpan.Zero);
+        }
+    }
+
+    private Outcome Retry(ClaimedJob job, JobKindRegistration registration, long started, string type, string message,
+        Exception? error, TimeSpan atLeast)
+    {
+        if (job.Attempt >= job.MaxAttempts)
+        {
+            return Dead(job, started, type, message, error);
+        }
+        var policy = registration.Options.Retry ?? options.Value.Retry;
+        var delay = policy.NextDelay(job.Attempt, Random.Shared);
+        if (delay < atLeast)
+        {
+            delay = atLeast;
+        }
+        LogRetrying(logger, error, job.Id, job.Kind, job.Attempt, job.MaxAttempts, delay, message);
+        return new Outcome("retrying", new Completion(job.Id, job.Attempt,
+            delay > TimeSpan.Zero ? JobState.Retrying : JobState.Available,
+            DelayMs: (long)delay.TotalMilliseconds,
+            ErrorJson: ErrorEntry(job, started, type, message, error)));
+    }
+
+    private Outcome Dead(ClaimedJob job, long started, string type, string message, Exception? error)
+    {
+        LogDead(logger, error, job.Id, job.Kind, job.Attempt, message);
+        return new Outcome("dead", new Completion(job.Id, job.Attempt, JobState.Dead, ErrorJson: ErrorEntry(job, started, type, message, error)));
+    }
+
+    private string ErrorEntry(ClaimedJob job, long started, string type, string message, Exception? error)
+    {
+        var stack = error?.ToString();
+        if (stack is { Length: > MaxStackLength })
+        {
+            stack = stack[..MaxStackLength] + "…";
+        }
+        return ErrorJson.Write(new JobError(job.Attempt, timeProvider.GetUtcNow(), identity.Id, type, message, stack,
+            Math.Round(timeProvider.GetElapsedTime(started).TotalMilliseconds, 3)));
+    }
+
+    private void Finish(ClaimedJob job, long started, Outcome outcome)
+    {
+        var elapsed = timeProvider.GetElapsedTime(started);
+        if (outcome.Completion is { } completion)
+        {
+            completions.Add(completion);
+        }
+        if (outcome.Name == "succeeded")
+        {
+            LogSucceeded(logger, job.Id, job.Kind, job.Attempt, elapsed.TotalMilliseconds);
+        }
+        metrics.Completed(job.Kind, job.Queue, outcome.Name, elapsed);
+    }
+
+    private static async Task WaitQuietlyAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch
+        {
+            // Only waiting here; the handler's own task is inspected by the caller.
+        }
+    }
+
+    /// <summary>How an attempt ended, and what to write (nothing for an attempt the database no longer holds).</summary>
+    private sealed record Outcome(string Name, Completion? Completion)
+    {
+        public static readonly Outcome Lost = new("cancelled", null);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Job {JobId} ({Kind}) attempt {Attempt} started")]
+    private static partial void LogStarted(ILogger logger, long jobId, string kind, int attempt);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Job {JobId} ({Kind}) attempt {Attempt} succeeded in {ElapsedMs:0.0} ms")]
+    private static partial void LogSucceeded(ILogger logger, long jobId, string kind, int attempt, double elapsedMs);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Job {JobId} ({Kind}) attempt {Attempt} of {MaxAttempts} failed; retrying in {Delay}: {Error}")]
+    private static partial void LogRetrying(ILogger logger, Exception? exception, long jobId, string kind, int attempt, int maxAttempts, TimeSpan delay, string error);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Job {JobId} ({Kind}) is dead after attempt {Attempt}: {Error}")]
+    private static partial void LogDead(ILogger logger, Exception? exception, long jobId, string kind, int attempt, string error);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) snoozed for {Delay}")]
+    private static partial void LogSnoozed(ILogger logger, long jobId, string kind, TimeSpan delay);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) attempt {Attempt} handed back at shutdown; the attempt is not counted")]
+    private static partial void LogHandedBack(ILogger logger, long jobId, string kind, int attempt);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Job {JobId} ({Kind}) attempt {Attempt} ignored its cancellation token for {Grace}; recorded without waiting for it")]
+    private static partial void LogAbandoned(ILogger logger, long jobId, string kind, int attempt, TimeSpan grace);
+}
