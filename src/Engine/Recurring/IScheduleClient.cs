@@ -1,0 +1,29 @@
+namespace Jobs.Engine.Recurring;
+
+/// <summary>
+/// Manages recurring schedules at run time: the engine's counterpart of Hangfire's
+/// <c>IRecurringJobManager</c>, plus pause and resume.
+/// </summary>
+public interface IScheduleClient
+{
+    /// <summary>Every schedule, by name.</summary>
+    Task<IReadOnlyList<ScheduleInfo>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>One schedule, or null.</summary>
+    Task<ScheduleInfo?> GetAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces a schedule. Throws <see cref="ArgumentException"/> naming an invalid cron, time zone or option.</summary>
+    Task AddOrUpdateAsync(string name, ScheduleOptions schedule, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a schedule (jobs it already enqueued stay). False when there is none.</summary>
+    Task<bool> RemoveAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops a schedule firing until resumed. False when there is none.</summary>
+    Task<bool> PauseAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a paused schedule from its next fire time after now; fire times passed while paused are skipped.</summary>
+    Task<bool> ResumeAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Enqueues the schedule's job now, whether paused or not, without changing its next fire. Returns the job id, or null when there is no such schedule.</summary>
+    Task<long?> TriggerAsync(string name, CancellationToken cancellationToken = default);
+}
