@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Local PostgreSQL for development, tests and benchmarks, from the Debian/Ubuntu server packages.
+#
+#   scripts/pg.sh start DIR PORT [DB]   init (once) and start a server with its data under DIR,
+#                                       listening on 127.0.0.1:PORT; create DB if missing
+#   scripts/pg.sh stop DIR              stop it
+#   scripts/pg.sh url PORT [DB]         print the Npgsql connection string
+#
+# PostgreSQL refuses to run as root: as root, the server runs as the `postgres` OS user.
+set -euo pipefail
+
+pg_bin() {
+  if [ -n "${PG_BIN:-}" ]; then echo "$PG_BIN"; return; fi
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  if [ -z "$dir" ] && command -v pg_config >/dev/null; then dir=$(pg_config --bindir); fi
+  if [ -z "$dir" ] || [ ! -x "$dir/initdb" ]; then
+    echo "pg.sh: PostgreSQL server binaries not found; install them (apt-get install postgresql)" >&2
+    return 1
+  fi
+  echo "$dir"
+}
+
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start() {
+  local dir=$1 port=$2 db=${3:-jobs} bin
+  bin=$(pg_bin)
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  if [ "$(id -u)" = 0 ]; then
+    id -u postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    chown postgres "$dir"
+    chmod 700 "$dir"
+  fi
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    if [ "$(id -u)" = 0 ]; then install -d -o postgres -m 700 "$dir/data"; else install -d -m 700 "$dir/data"; fi
+    as_pg "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+      || as_pg "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; return 1; }
+  fi
+  if ! as_pg "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 start \
+      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir/data -c max_connections=300 -c fsync=${PG_FSYNC:-on}" >/dev/null \
+      || { tail -20 "$dir/data/server.log" >&2; return 1; }
+  fi
+  "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "select 1 from pg_database where datname = '$db'" | grep -q 1 \
+    || "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "create database \"$db\"" >/dev/null
+}
+
+stop() {
+  local dir=$1 bin
+  bin=$(pg_bin)
+  [ -f "$dir/data/PG_VERSION" ] && as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+url() {
+  echo "Host=127.0.0.1;Port=$1;Username=postgres;Database=${2:-jobs}"
+}
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+  start) start "$@" ;;
+  stop) stop "$@" ;;
+  url) url "$@" ;;
+  *) echo "usage: scripts/pg.sh start DIR PORT [DB] | stop DIR | url PORT [DB]" >&2; exit 2 ;;
+esac
