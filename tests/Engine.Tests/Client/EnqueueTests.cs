@@ -1,0 +1,218 @@
+using Jobs.Engine.Client;
+using Jobs.Engine.States;
+using Jobs.Testing;
+using Npgsql;
+
+namespace Jobs.Engine.Tests.Client;
+
+public sealed class EnqueueTests : IAsyncLifetime
+{
+    private TestSchema _schema = null!;
+    private TestEngine _engine = null!;
+
+    public async Task InitializeAsync()
+    {
+        _schema = await TestSchema.CreateAsync();
+        _engine = await TestEngine.StartAsync(_schema, server: false);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _engine.DisposeAsync();
+        await _schema.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Enqueue_stores_the_job_with_its_options()
+    {
+        var job = await _engine.Client.EnqueueAsync(new RecordArgs("hello"), new EnqueueOptions
+        {
+            Queue = "mail",
+            Priority = 5,
+            MaxAttempts = 3,
+            Timeout = TimeSpan.FromSeconds(7),
+            Tags = ["a", "b"],
+            CorrelationId = "req-1",
+            PartitionKey = "merchant-9",
+            Metadata = new Dictionary<string, string> { ["source"] = "test" },
+        });
+
+        var info = await _engine.Client.GetAsync(job.Id);
+        Assert.NotNull(info);
+        Assert.True(job.Created);
+        Assert.Equal("test.record", info.Kind);
+        Assert.Equal("mail", info.Queue);
+        Assert.Equal(JobState.Available, info.State);
+        Assert.Equal(5, info.Priority);
+        Assert.Equal(3, info.MaxAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(7), info.Timeout);
+        Assert.Equal(["a", "b"], info.Tags);
+        Assert.Equal("req-1", info.CorrelationId);
+        Assert.Equal("merchant-9", info.PartitionKey);
+        Assert.Contains("\"tag\": \"hello\"", info.ArgsJson);
+        Assert.Contains("\"source\": \"test\"", info.MetadataJson);
+    }
+
+    [Fact]
+    public async Task Enqueue_without_options_uses_the_defaults()
+    {
+        var info = await _engine.Client.GetAsync((await _engine.Client.EnqueueAsync(new RecordArgs("x"))).Id);
+        Assert.Equal("default", info!.Queue);
+        Assert.Equal(0, info.Priority);
+        Assert.Equal(25, info.MaxAttempts);
+        Assert.Null(info.Timeout);
+    }
+
+    [Fact]
+    public async Task Idempotency_key_returns_the_existing_job_under_concurrent_enqueues()
+    {
+        var options = new EnqueueOptions { IdempotencyKey = "capture-pi_123" };
+        using var start = new ManualResetEventSlim();
+        var attempts = Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            return await _engine.Client.EnqueueAsync(new RecordArgs($"try {i}"), options);
+        })).ToList();
+        start.Set();
+        var results = await Task.WhenAll(attempts);
+
+        Assert.Single(results.Select(r => r.Id).Distinct());
+        Assert.Single(results, r => r.Created);
+        Assert.Equal(1L, await _schema.ScalarAsync<long>("select count(*) from {s}.job where idempotency_key = 'capture-pi_123'"));
+    }
+
+    [Fact]
+    public async Task Idempotency_keys_are_scoped_by_kind()
+    {
+        var a = await _engine.Client.EnqueueAsync(new RecordArgs("a"), new EnqueueOptions { IdempotencyKey = "k" });
+        var b = await _engine.Client.EnqueueAsync(new HoldArgs(1), new EnqueueOptions { IdempotencyKey = "k" });
+        Assert.NotEqual(a.Id, b.Id);
+        Assert.True(b.Created);
+    }
+
+    [Fact]
+    public async Task Transactional_enqueue_exists_only_if_the_transaction_commits()
+    {
+        await using var connection = await _schema.DataSource.OpenConnectionAsync();
+        long rolledBack, committed;
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            rolledBack = (await _engine.Client.EnqueueAsync(transaction, new RecordArgs("rolled back"))).Id;
+            await transaction.RollbackAsync();
+        }
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            committed = (await _engine.Client.EnqueueAsync(transaction, new RecordArgs("committed"))).Id;
+            // Invisible to others until the caller commits.
+            Assert.Null(await _engine.Client.GetAsync(committed));
+            await transaction.CommitAsync();
+        }
+
+        Assert.Null(await _engine.Client.GetAsync(rolledBack));
+        Assert.NotNull(await _engine.Client.GetAsync(committed));
+        Assert.Equal(1L, await _schema.ScalarAsync<long>("select count(*) from {s}.job"));
+    }
+
+    [Fact]
+    public async Task Bulk_enqueue_returns_ids_in_input_order_and_reuses_held_keys()
+    {
+        var existing = await _engine.Client.EnqueueAsync(new RecordArgs("first"), new EnqueueOptions { IdempotencyKey = "dup" });
+        var requests = Enumerable.Range(0, 500).Select(i => JobRequest.Create(new RecordArgs($"n{i}"),
+            i % 100 == 50 ? new EnqueueOptions { IdempotencyKey = "dup" } : null)).ToList();
+
+        var results = await _engine.Client.EnqueueManyAsync(requests);
+
+        Assert.Equal(500, results.Count);
+        Assert.All(results.Where((_, i) => i % 100 == 50), r => Assert.Equal((existing.Id, false), (r.Id, r.Created)));
+        var created = results.Where((_, i) => i % 100 != 50).ToList();
+        Assert.All(created, r => Assert.True(r.Created));
+        Assert.Equal(created.Select(r => r.Id).Order(), created.Select(r => r.Id));
+        var tags = await _schema.QueryAsync<(long Id, string Tag)>("select id, args->>'tag' from {s}.job where id = any(@ids)",
+            new { ids = created.Select(r => r.Id).ToArray() });
+        var byId = tags.ToDictionary(t => t.Id, t => t.Tag);
+        for (var i = 0; i < 500; i++)
+        {
+            if (i % 100 != 50)
+            {
+                Assert.Equal($"n{i}", byId[results[i].Id]);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Bulk_enqueue_is_all_or_nothing()
+    {
+        var requests = new[]
+        {
+            JobRequest.Create(new RecordArgs("ok")),
+            new JobRequest("test.record", System.Text.Json.JsonDocument.Parse("[1,2]").RootElement),
+        };
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _engine.Client.EnqueueManyAsync(requests));
+        Assert.Contains("Job 2", error.Message);
+        Assert.Contains("Args must be a JSON object", error.Message);
+        Assert.Equal(0L, await _schema.ScalarAsync<long>("select count(*) from {s}.job"));
+    }
+
+    public static TheoryData<EnqueueOptions, string> InvalidOptions => new()
+    {
+        { new EnqueueOptions { MaxAttempts = 0 }, "MaxAttempts" },
+        { new EnqueueOptions { Priority = 40_000 }, "Priority" },
+        { new EnqueueOptions { Queue = "no spaces" }, "Queue" },
+        { new EnqueueOptions { Timeout = TimeSpan.Zero }, "Timeout" },
+        { new EnqueueOptions { Delay = TimeSpan.FromSeconds(-1) }, "Delay" },
+        { new EnqueueOptions { Delay = TimeSpan.FromSeconds(1), RunAt = DateTimeOffset.UtcNow }, "RunAt" },
+        { new EnqueueOptions { Tags = [""] }, "Tags" },
+        { new EnqueueOptions { IdempotencyKey = "" }, "IdempotencyKey" },
+        { new EnqueueOptions { PartitionKey = new string('p', 201) }, "PartitionKey" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public async Task Invalid_options_throw_an_argument_exception_naming_the_option(EnqueueOptions options, string option)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _engine.Client.EnqueueAsync(new RecordArgs("x"), options));
+        Assert.Equal(option, error.ParamName);
+        Assert.Contains(option, error.Message);
+        Assert.Equal(0L, await _schema.ScalarAsync<long>("select count(*) from {s}.job"));
+    }
+
+    [Fact]
+    public async Task A_delayed_job_waits_in_scheduled()
+    {
+        var job = await _engine.Client.EnqueueAsync(new RecordArgs("later"), new EnqueueOptions { Delay = TimeSpan.FromHours(1) });
+        var info = await _engine.Client.GetAsync(job.Id);
+        Assert.Equal(JobState.Scheduled, info!.State);
+        Assert.InRange(info.ScheduledAt - info.CreatedAt, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
+    }
+
+    [Fact]
+    public async Task The_sql_function_enqueues_with_named_options_from_any_language()
+    {
+        var id = await _schema.ScalarAsync<long>("""
+            select {s}.enqueue('test.record', '{"tag":"from sql"}', queue => 'sql', priority => 3, max_attempts => 2,
+                               timeout => interval '90 seconds', tags => array['x'], correlation_id => 'c-1',
+                               idempotency_key => 'sql-key')
+            """);
+        var again = await _schema.ScalarAsync<long>("select {s}.enqueue('test.record', '{}', idempotency_key => 'sql-key')");
+        var delayed = await _schema.ScalarAsync<long>("select {s}.enqueue('test.record', delay => interval '10 minutes')");
+
+        Assert.Equal(id, again);
+        var info = await _engine.Client.GetAsync(id);
+        Assert.Equal(("sql", 3, 2, TimeSpan.FromSeconds(90), "c-1"), (info!.Queue, info.Priority, info.MaxAttempts, info.Timeout!.Value, info.CorrelationId));
+        Assert.Equal(JobState.Scheduled, (await _engine.Client.GetAsync(delayed))!.State);
+    }
+
+    [Theory]
+    [InlineData("max_attempts => 0", "max_attempts must be an integer between 1 and 32767")]
+    [InlineData("queue => 'bad queue'", "queue must be 1 to 64 letters")]
+    [InlineData("priority => 99999", "priority must be an integer")]
+    [InlineData("timeout => interval '-1 second'", "timeout must be positive")]
+    [InlineData("args => '[1]'", "args must be a JSON object")]
+    public async Task The_sql_function_rejects_bad_options_naming_them(string option, string message)
+    {
+        var error = await Assert.ThrowsAsync<PostgresException>(() =>
+            _schema.ScalarAsync<long>($"select {{s}}.enqueue('test.record', {option})"));
+        Assert.Equal(PostgresErrorCodes.InvalidParameterValue, error.SqlState);
+        Assert.Contains(message, error.MessageText);
+    }
+}
