@@ -83,10 +83,10 @@ internal sealed partial class Heartbeat(
 
     private async Task CheckAsync(CancellationToken cancellationToken)
     {
-        var (ids, attempts) = running.Snapshot();
+        var (ids, claimedAt) = running.Snapshot();
         if (ids.Length > 0)
         {
-            foreach (var id in await store.LostAttemptsAsync(ids, attempts, identity.Id, cancellationToken))
+            foreach (var id in await store.LostAttemptsAsync(ids, claimedAt, cancellationToken))
             {
                 LogLost(logger, id);
                 running.Stop(id, StopReason.Lost);

@@ -29,7 +29,7 @@ internal sealed partial class JobExecutor(
     /// <summary>Runs the attempt to its end; returns when the handler has returned (or was abandoned and then returned).</summary>
     public async Task RunAsync(ClaimedJob job)
     {
-        var attempt = running.Start(job.Id, job.Attempt);
+        var attempt = running.Start(job.Id, job.ClaimedAt);
         var started = timeProvider.GetTimestamp();
         metrics.Started(job.Kind, job.Queue, job.ClaimedAt - job.ScheduledAt);
         try
@@ -107,7 +107,7 @@ internal sealed partial class JobExecutor(
 
         if (handler.IsCompletedSuccessfully)
         {
-            Finish(job, started, attempt.Reason == StopReason.Lost ? Outcome.Lost : new Outcome("succeeded", Completion.Succeeded(job.Id, job.Attempt)));
+            Finish(job, started, attempt.Reason == StopReason.Lost ? Outcome.Lost : new Outcome("succeeded", Completion.Succeeded(job)));
             return;
         }
 
@@ -124,7 +124,7 @@ internal sealed partial class JobExecutor(
         {
             case SnoozeJobException snooze:
                 LogSnoozed(logger, job.Id, job.Kind, snooze.Delay);
-                return new Outcome("snoozed", new Completion(job.Id, job.Attempt,
+                return new Outcome("snoozed", new Completion(job.Id, job.Attempt, job.ClaimedAt,
                     snooze.Delay > TimeSpan.Zero ? JobState.Scheduled : JobState.Available,
                     DelayMs: (long)snooze.Delay.TotalMilliseconds, Refund: 1));
             case PermanentJobFailureException:
@@ -144,7 +144,7 @@ internal sealed partial class JobExecutor(
         {
             case StopReason.Shutdown:
                 LogHandedBack(logger, job.Id, job.Kind, job.Attempt);
-                return new Outcome("handed_back", new Completion(job.Id, job.Attempt, JobState.Available, Refund: 1));
+                return new Outcome("handed_back", new Completion(job.Id, job.Attempt, job.ClaimedAt, JobState.Available, Refund: 1));
             case StopReason.Lost:
                 return Outcome.Lost;
             default:
@@ -169,7 +169,7 @@ internal sealed partial class JobExecutor(
             delay = atLeast;
         }
         LogRetrying(logger, error, job.Id, job.Kind, job.Attempt, job.MaxAttempts, delay, message);
-        return new Outcome("retrying", new Completion(job.Id, job.Attempt,
+        return new Outcome("retrying", new Completion(job.Id, job.Attempt, job.ClaimedAt,
             delay > TimeSpan.Zero ? JobState.Retrying : JobState.Available,
             DelayMs: (long)delay.TotalMilliseconds,
             ErrorJson: ErrorEntry(job, started, type, message, error)));
@@ -178,7 +178,7 @@ internal sealed partial class JobExecutor(
     private Outcome Dead(ClaimedJob job, long started, string type, string message, Exception? error)
     {
         LogDead(logger, error, job.Id, job.Kind, job.Attempt, message);
-        return new Outcome("dead", new Completion(job.Id, job.Attempt, JobState.Dead, ErrorJson: ErrorEntry(job, started, type, message, error)));
+        return new Outcome("dead", new Completion(job.Id, job.Attempt, job.ClaimedAt, JobState.Dead, ErrorJson: ErrorEntry(job, started, type, message, error)));
     }
 
     private string ErrorEntry(ClaimedJob job, long started, string type, string message, Exception? error)

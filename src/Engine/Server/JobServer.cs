@@ -167,7 +167,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
         {
             foreach (var job in unstarted)
             {
-                _completions.Add(new Completion(job.Id, job.Attempt, JobState.Available, Refund: 1));
+                _completions.Add(new Completion(job.Id, job.Attempt, job.ClaimedAt, JobState.Available, Refund: 1));
             }
         }
 

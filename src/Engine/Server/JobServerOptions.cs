@@ -18,10 +18,10 @@ public sealed class JobServerOptions
     /// <summary>
     /// The most jobs claimed ahead of free workers per queue. The engine prefetches only as much as
     /// its workers finish in about 100 ms, so long jobs are never hoarded; this caps it for short
-    /// ones. The default value is 500.
+    /// ones. The default value is 1,000.
     /// </summary>
     [Range(0, 10_000)]
-    public int PrefetchLimit { get; set; } = 500;
+    public int PrefetchLimit { get; set; } = 1_000;
 
     /// <summary>The most jobs one claim statement takes. The default value is 1,000.</summary>
     [Range(1, 10_000)]

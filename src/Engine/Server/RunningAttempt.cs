@@ -11,13 +11,13 @@ internal enum StopReason
 }
 
 /// <summary>One attempt running in this process, with the means to stop it.</summary>
-internal sealed class RunningAttempt(long id, int attempt) : IDisposable
+internal sealed class RunningAttempt(long id, DateTime claimedAt) : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private int _reason;
 
     public long Id { get; } = id;
-    public int Attempt { get; } = attempt;
+    public DateTime ClaimedAt { get; } = claimedAt;
     public CancellationToken Token => _stop.Token;
     public StopReason Reason => (StopReason)Volatile.Read(ref _reason);
 

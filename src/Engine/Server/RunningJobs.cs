@@ -9,9 +9,9 @@ internal sealed class RunningJobs
 
     public int Count => _attempts.Count;
 
-    public RunningAttempt Start(long id, int attempt)
+    public RunningAttempt Start(long id, DateTime claimedAt)
     {
-        var running = new RunningAttempt(id, attempt);
+        var running = new RunningAttempt(id, claimedAt);
         _attempts[id] = running;
         return running;
     }
@@ -22,10 +22,10 @@ internal sealed class RunningJobs
         attempt.Dispose();
     }
 
-    public (long[] Ids, short[] Attempts) Snapshot()
+    public (long[] Ids, DateTime[] ClaimedAt) Snapshot()
     {
         var items = _attempts.Values.ToArray();
-        return (items.Select(a => a.Id).ToArray(), items.Select(a => (short)a.Attempt).ToArray());
+        return (items.Select(a => a.Id).ToArray(), items.Select(a => a.ClaimedAt).ToArray());
     }
 
     public void Stop(long id, StopReason reason)

@@ -15,7 +15,8 @@ internal sealed class ClaimedJob
     public required int MaxAttempts { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset ScheduledAt { get; init; }
-    public required DateTimeOffset ClaimedAt { get; init; }
+    /// <summary>The database time of the claim (the job's attempted_at): the fence of this attempt's completion.</summary>
+    public required DateTime ClaimedAt { get; init; }
     public int? TimeoutMs { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
     public string? CorrelationId { get; init; }
@@ -42,7 +43,7 @@ internal sealed class ClaimedJob
                 MaxAttempts = reader.GetInt16(6),
                 CreatedAt = reader.GetFieldValue<DateTimeOffset>(7),
                 ScheduledAt = reader.GetFieldValue<DateTimeOffset>(8),
-                ClaimedAt = reader.GetFieldValue<DateTimeOffset>(9),
+                ClaimedAt = reader.GetFieldValue<DateTime>(9),
                 TimeoutMs = reader.IsDBNull(10) ? null : reader.GetInt32(10),
                 Tags = reader.IsDBNull(11) ? [] : reader.GetFieldValue<string[]>(11),
                 CorrelationId = reader.IsDBNull(12) ? null : reader.GetString(12),

@@ -8,17 +8,19 @@ internal sealed class JobSql(string s)
 {
     /// <summary>The columns a claim returns, in the order <see cref="ClaimedJob.ReadAllAsync"/> reads them.</summary>
     private const string ClaimedColumns =
-        "j.id, j.kind, j.queue, j.priority, j.args::text, j.attempt, j.max_attempts, j.created_at, j.scheduled_at, " +
+        "j.id, j.kind, j.queue, j.priority, j.args, j.attempt, j.max_attempts, j.created_at, j.scheduled_at, " +
         "j.attempted_at, j.timeout_ms, j.tags, j.correlation_id, j.partition_key, j.metadata::text";
 
-    public string EnqueueMany { get; } = $"select ordinal, id, created from {s}.enqueue_many(@jobs::jsonb)";
+    // The client validates before it calls, so it goes straight to the insert (enqueue_many validates
+    // the same rules again for SQL callers, at a cost a bulk enqueue notices).
+    public string InsertJobs { get; } = $"select ids, created from {s}.insert_jobs(@jobs::jsonb)";
 
     // Claims unlimited jobs of one queue. The inner select locks the rows it picks and skips rows
     // another claimer holds, so concurrent claims never hand out a job twice; `= any(array(...))`
     // keeps the plan an index probe per job instead of a join over the table.
     public string ClaimAvailable { get; } = $"""
         update {s}.job j
-           set state = 'running', attempt = j.attempt + 1, attempted_at = now(), server_id = @server
+           set state = 'running', attempt = j.attempt + 1, attempted_at = now(), attempted_by = @server, server_id = @server
          where j.id = any (array(
                  select f.id from {s}.job f
                   where f.state = 'available' and not f.limited and f.queue = @queue
@@ -33,45 +35,56 @@ internal sealed class JobSql(string s)
           from {s}.claim_limited(@queue, @kinds, @limit, @server) j
         """;
 
-    // Completions are fenced by (id, attempt, running): a late write from an attempt that was
-    // rescued, cancelled or handed back changes nothing.
+    // Completion statements touch one table and reach it only through `id = any(@ids)`: no join
+    // the planner could turn around. (Statistics say almost no job is running, since ANALYZE ran
+    // before the jobs were claimed; a join would then scan the running jobs once per completed
+    // one, seconds for a batch.) A completion is fenced to the claim that started its attempt by
+    // the claim's time: a late write from an attempt that was rescued, cancelled or handed back
+    // changes nothing. Jobs claimed by one statement share that time, so @claimed_at is short.
     // A finished limited job frees a slot that servers elsewhere may be waiting for: wake its queue.
     public string CompleteSucceeded { get; } = $"""
         with done as (
             update {s}.job j
-               set state = 'succeeded', finalized_at = now()
-              from unnest(@ids, @attempts) as u(id, attempt)
-             where j.id = u.id and j.attempt = u.attempt and j.state = 'running'
+               set state = 'succeeded', finalized_at = now(), server_id = null
+             where j.id = any (@ids) and j.state = 'running' and j.attempted_at = any (@claimed_at)
             returning j.queue, j.limited
         )
         select count(*) from (select distinct queue from done where limited) q
          cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n
         """;
 
-    // Every other outcome: failed (retrying or dead), snoozed, handed back, permanently failed.
-    // Jobs made available again wake their queue.
+    // Every other outcome: failed (retrying or dead), snoozed, handed back, permanently failed. Each
+    // job's values are found by its position in @ids (these batches are small: failures are rare).
+    // Jobs made available again wake their queue, and so do finished limited jobs.
     public string CompleteOther { get; } = $"""
         with done as (
             update {s}.job j
-               set state = u.state,
-                   attempt = j.attempt - u.refund,
-                   scheduled_at = case when u.delay_ms is null then j.scheduled_at
-                                       else now() + u.delay_ms * interval '1 millisecond' end,
-                   finalized_at = case when u.state in ('succeeded', 'dead', 'cancelled') then now() end,
-                   errors = case when u.error is null then j.errors
-                                 else coalesce(j.errors, '[]'::jsonb) || jsonb_build_array(u.error::jsonb) end
-              from unnest(@ids, @attempts, @states, @delays, @refunds, @errors)
-                   as u(id, attempt, state, delay_ms, refund, error)
-             where j.id = u.id and j.attempt = u.attempt and j.state = 'running'
+               set state = (@states)[array_position(@ids, j.id)],
+                   server_id = null,
+                   attempt = j.attempt - (@refunds)[array_position(@ids, j.id)],
+                   scheduled_at = coalesce(now() + (@delays)[array_position(@ids, j.id)] * interval '1 millisecond', j.scheduled_at),
+                   finalized_at = case when (@states)[array_position(@ids, j.id)] in ('succeeded', 'dead', 'cancelled') then now() end,
+                   errors = case when (@errors)[array_position(@ids, j.id)] is null then j.errors
+                                 else coalesce(j.errors, '[]'::jsonb) || jsonb_build_array((@errors)[array_position(@ids, j.id)]::jsonb) end
+             where j.id = any (@ids) and j.state = 'running' and j.attempted_at = (@claimed_at)[array_position(@ids, j.id)]
             returning j.queue, j.state, j.limited
         )
         select count(*) from (select distinct queue from done where state = 'available' or limited) q
          cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n
         """;
 
+    // Of the attempts this server believes it runs, the ones the database no longer holds for it:
+    // cancelled, deleted, or rescued after a missed heartbeat (a re-claim has a later claim time).
+    // A correlated probe per attempt, so each is a primary-key lookup whatever the statistics say.
+    public string LostAttempts { get; } = $"""
+        select u.id
+          from unnest(@ids, @claimed_at) as u(id, claimed_at)
+         where not exists (select 1 from {s}.job j where j.id = u.id and j.attempted_at = u.claimed_at and j.state = 'running')
+        """;
+
     public const string JobColumns =
         "j.id, j.kind, j.queue, j.state, j.priority, j.args::text as args_json, j.attempt, j.max_attempts, j.created_at, " +
-        "j.scheduled_at, j.attempted_at, j.finalized_at, j.server_id, j.timeout_ms, j.tags, j.correlation_id, " +
+        "j.scheduled_at, j.attempted_at, j.finalized_at, j.attempted_by as server_id, j.timeout_ms, j.tags, j.correlation_id, " +
         "j.partition_key, j.idempotency_key, j.errors::text as errors_json, j.metadata::text as metadata_json";
 
     public string GetJob { get; } = $"select {JobColumns} from {s}.job j where j.id = @id";
@@ -97,7 +110,7 @@ internal sealed class JobSql(string s)
     public string CancelMatching(string where) => $"""
         with cancelled as (
             update {s}.job j
-               set state = 'cancelled', finalized_at = now()
+               set state = 'cancelled', finalized_at = now(), server_id = null
              where {where} and j.state in ('scheduled', 'available', 'running', 'retrying')
             returning j.id
         ), told as (
@@ -115,15 +128,6 @@ internal sealed class JobSql(string s)
              cross join lateral (select pg_notify('{s}_events', 'c')) n
         )
         select (select count(*) from deleted)::int + 0 * (select count(*) from told)::int
-        """;
-
-    // Of the attempts this server believes it runs, the ones the database no longer holds for it:
-    // cancelled, deleted, or rescued after a missed heartbeat.
-    public string LostAttempts { get; } = $"""
-        select u.id
-          from unnest(@ids, @attempts) as u(id, attempt)
-          left join {s}.job j on j.id = u.id and j.attempt = u.attempt and j.state = 'running' and j.server_id = @server
-         where j.id is null
         """;
 
     public string RegisterServer { get; } = $"""
@@ -242,13 +246,14 @@ internal sealed class JobSql(string s)
             returning id
         ), orphans as (
             select j.id from {s}.job j
-             where j.state = 'running'
+             where j.server_id is not null
                and not exists (select 1 from {s}.server v
                                 where v.id = j.server_id and v.heartbeat_at >= now() - @timeout_ms * interval '1 millisecond')
              for update skip locked
         ), rescued as (
             update {s}.job j
                set state = case when j.attempt >= j.max_attempts then 'dead' else 'available' end,
+                   server_id = null,
                    finalized_at = case when j.attempt >= j.max_attempts then now() end,
                    errors = coalesce(j.errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(
                        'attempt', j.attempt, 'at', now(), 'server', j.server_id, 'type', 'rescued',
@@ -265,12 +270,12 @@ internal sealed class JobSql(string s)
           from rescued r
         """;
 
-    // Deletes finished jobs past their retention, one batch per state per statement.
+    // Deletes finished jobs past their retention, one batch per state per statement (succeeded
+    // ones found through the BRIN index, dead and cancelled through job_failed).
     public string Prune { get; } = $"""
         with doomed as (
             select id from {s}.job
              where state = @state and finalized_at < now() - @age_ms * interval '1 millisecond'
-             order by finalized_at
              limit @limit
         )
         delete from {s}.job j using doomed d where j.id = d.id

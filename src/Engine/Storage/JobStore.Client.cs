@@ -22,23 +22,20 @@ internal sealed partial class JobStore
         try
         {
             connection ??= owned = await DataSource.OpenConnectionAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(Sql.EnqueueMany, connection, transaction);
+            await using var command = new NpgsqlCommand(Sql.InsertJobs, connection, transaction);
             command.Parameters.Add(Param("jobs", json));
-            var results = new EnqueuedJob[requests.Count];
-            var seen = 0;
+            long[] ids;
+            bool[] created;
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    results[reader.GetInt32(0) - 1] = new EnqueuedJob(reader.GetInt64(1), reader.GetBoolean(2));
-                    seen++;
-                }
+                await reader.ReadAsync(cancellationToken);
+                ids = reader.GetFieldValue<long[]>(0);
+                created = reader.GetFieldValue<bool[]>(1);
             }
-            if (seen != requests.Count)
+            var results = new EnqueuedJob[ids.Length];
+            for (var i = 0; i < ids.Length; i++)
             {
-                // A job holding an idempotency key was deleted between our insert and our lookup.
-                throw new InvalidOperationException(
-                    "An idempotency key conflicted with a job deleted at the same moment; enqueue again.");
+                results[i] = new EnqueuedJob(ids[i], created[i]);
             }
             return results;
         }

@@ -33,78 +33,50 @@ internal sealed partial class JobStore
     /// <summary>Writes a batch of completions in one round trip and one transaction.</summary>
     public async Task CompleteAsync(IReadOnlyList<Completion> completions, CancellationToken cancellationToken)
     {
-        var succeeded = 0;
+        var succeeded = new List<long>(completions.Count);
+        var claimTimes = new HashSet<DateTime>();
+        var others = new List<Completion>();
         foreach (var c in completions)
         {
             if (c.State == JobState.Succeeded && c.ErrorJson is null)
             {
-                succeeded++;
+                succeeded.Add(c.Id);
+                claimTimes.Add(c.ClaimedAt);
+            }
+            else
+            {
+                others.Add(c);
             }
         }
 
         await using var batch = DataSource.CreateBatch();
-        if (succeeded > 0)
+        if (succeeded.Count > 0)
         {
-            var ids = new long[succeeded];
-            var attempts = new short[succeeded];
-            var i = 0;
-            foreach (var c in completions)
-            {
-                if (c.State == JobState.Succeeded && c.ErrorJson is null)
-                {
-                    ids[i] = c.Id;
-                    attempts[i++] = (short)c.Attempt;
-                }
-            }
             var command = new NpgsqlBatchCommand(Sql.CompleteSucceeded);
-            command.Parameters.Add(Param("ids", ids));
-            command.Parameters.Add(Param("attempts", attempts));
+            command.Parameters.Add(Param("ids", succeeded.ToArray()));
+            command.Parameters.Add(Param("claimed_at", claimTimes.ToArray()));
             batch.BatchCommands.Add(command);
         }
-
-        var others = completions.Count - succeeded;
-        if (others > 0)
+        if (others.Count > 0)
         {
-            var ids = new long[others];
-            var attempts = new short[others];
-            var states = new string[others];
-            var delays = new long?[others];
-            var refunds = new short[others];
-            var errors = new string?[others];
-            var i = 0;
-            foreach (var c in completions)
-            {
-                if (c.State == JobState.Succeeded && c.ErrorJson is null)
-                {
-                    continue;
-                }
-                ids[i] = c.Id;
-                attempts[i] = (short)c.Attempt;
-                states[i] = c.State.ToDb();
-                delays[i] = c.DelayMs;
-                refunds[i] = c.Refund;
-                errors[i++] = c.ErrorJson;
-            }
             var command = new NpgsqlBatchCommand(Sql.CompleteOther);
-            command.Parameters.Add(Param("ids", ids));
-            command.Parameters.Add(Param("attempts", attempts));
-            command.Parameters.Add(Param("states", states));
-            command.Parameters.Add(Param("delays", delays));
-            command.Parameters.Add(Param("refunds", refunds));
-            command.Parameters.Add(new NpgsqlParameter("errors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = errors });
+            command.Parameters.Add(Param("ids", others.Select(c => c.Id).ToArray()));
+            command.Parameters.Add(Param("claimed_at", others.Select(c => c.ClaimedAt).ToArray()));
+            command.Parameters.Add(Param("states", others.Select(c => c.State.ToDb()).ToArray()));
+            command.Parameters.Add(Param("delays", others.Select(c => c.DelayMs).ToArray()));
+            command.Parameters.Add(Param("refunds", others.Select(c => c.Refund).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter("errors", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = others.Select(c => c.ErrorJson).ToArray() });
             batch.BatchCommands.Add(command);
         }
-
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Of the given attempts, the job ids the database no longer holds for this server.</summary>
-    public async Task<List<long>> LostAttemptsAsync(long[] ids, short[] attempts, string server, CancellationToken cancellationToken)
+    /// <summary>Of the given attempts (job id and claim time), the job ids the database no longer holds for them.</summary>
+    public async Task<List<long>> LostAttemptsAsync(long[] ids, DateTime[] claimedAt, CancellationToken cancellationToken)
     {
         await using var command = DataSource.CreateCommand(Sql.LostAttempts);
         command.Parameters.Add(Param("ids", ids));
-        command.Parameters.Add(Param("attempts", attempts));
-        command.Parameters.Add(Param("server", server));
+        command.Parameters.Add(Param("claimed_at", claimedAt));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var lost = new List<long>();
         while (await reader.ReadAsync(cancellationToken))

@@ -140,6 +140,20 @@ public sealed class EnqueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bulk_enqueue_with_one_key_twice_creates_the_first_and_returns_it_for_the_second()
+    {
+        var key = new EnqueueOptions { IdempotencyKey = "same" };
+        var results = await _engine.Client.EnqueueManyAsync([
+            JobRequest.Create(new RecordArgs("first"), key),
+            JobRequest.Create(new RecordArgs("second"), key),
+        ]);
+
+        Assert.Equal((results[0].Id, true), (results[0].Id, results[0].Created));
+        Assert.Equal((results[0].Id, false), (results[1].Id, results[1].Created));
+        Assert.Contains("first", (await _engine.Client.GetAsync(results[0].Id))!.ArgsJson);
+    }
+
+    [Fact]
     public async Task Bulk_enqueue_is_all_or_nothing()
     {
         var requests = new[]

@@ -1,6 +1,6 @@
 -- Enqueue from any language with one call. Every enqueue path of the engine (the .NET client, bulk,
--- recurring schedules, the HTTP API) goes through enqueue_many, so defaults, validation,
--- idempotency and wake-ups live in one place.
+-- recurring schedules, the HTTP API) ends in insert_jobs, so defaults, idempotency and wake-ups
+-- live in one place; enqueue and enqueue_many add validation with messages that name the problem.
 --
 --   select {{schema}}.enqueue('email.send', '{"to":"a@example.com"}');
 --   select {{schema}}.enqueue('report.build', '{}', queue => 'reports', delay => interval '5 minutes',
@@ -14,27 +14,21 @@
 -- Defaults come from the kind table (written by servers from their configuration), then
 -- queue 'default', priority 0, max_attempts 25.
 
-create function {{schema}}.enqueue_many(jobs jsonb)
-returns table (ordinal integer, id bigint, created boolean)
-language plpgsql volatile
+-- The first problem in a JSON array of jobs, or nothing when every job is valid.
+create function {{schema}}.enqueue_problem(jobs jsonb, out job_position integer, out problem text)
+language plpgsql stable
 set search_path = pg_catalog, pg_temp
 as $fn$
-declare
-    v_problem   text;
-    v_position  integer;
-    v_inserted  bigint[];
-    v_positions integer[];
-    v_queues    text[];
-    v_scheduled boolean;
 begin
     if jobs is null or jsonb_typeof(jobs) <> 'array' then
-        raise exception 'enqueue_many: jobs must be a JSON array of job objects'
-            using errcode = 'invalid_parameter_value';
+        job_position := 0;
+        problem := 'jobs must be a JSON array of job objects';
+        return;
     end if;
 
-    -- Validate every job before inserting any, and name the first problem found. The checks are
-    -- sequential WHEN branches so a cast only runs once the value's JSON type has been checked.
-    select x.pos, x.problem into v_position, v_problem
+    -- The checks are sequential WHEN branches so a cast only runs once the value's JSON type has
+    -- been checked.
+    select x.pos, x.problem into job_position, problem
       from (select e.ordinality::integer as pos, case
                 when jsonb_typeof(e.value) <> 'object' then 'must be a JSON object'
                 when coalesce(jsonb_typeof(e.value -> 'kind'), 'null') <> 'string' or e.value ->> 'kind' = ''
@@ -44,7 +38,7 @@ begin
                     then 'args must be a JSON object'
                 when coalesce(jsonb_typeof(e.value -> 'queue'), 'null') not in ('string', 'null')
                     then 'queue must be a string'
-                when (e.value ->> 'queue') !~ '^[A-Za-z0-9_.:-]{1,64}$'
+                when (e.value ->> 'queue') !~ '^[A-Za-z0-9_.:-]+$' or char_length(e.value ->> 'queue') not between 1 and 64
                     then 'queue must be 1 to 64 letters, digits or _ . : -'
                 when coalesce(jsonb_typeof(e.value -> 'priority'), 'null') not in ('number', 'null')
                     then 'priority must be an integer between -32768 and 32767'
@@ -92,59 +86,74 @@ begin
      where x.problem is not null
      order by x.pos
      limit 1;
+end;
+$fn$;
 
-    if v_problem is not null then
-        raise exception 'enqueue: job %: %', v_position, v_problem
-            using errcode = 'invalid_parameter_value';
-    end if;
+-- Inserts a JSON array of jobs as one set-based statement, without validating them beyond the
+-- table's CHECK constraints: the .NET client validates before calling, SQL callers use
+-- enqueue_many. Returns one row: the job id of every position, in order, and whether it was
+-- created (false: a job of that kind already held the idempotency key, and its id is returned).
+create function {{schema}}.insert_jobs(jobs jsonb, out ids bigint[], out created boolean[])
+language plpgsql volatile
+set search_path = pg_catalog, pg_temp
+as $fn$
+declare
+    v_count     integer := jsonb_array_length(jobs);
+    v_kinds     jsonb;
+    v_inserted  bigint[];
+    v_queues    text[];
+    v_scheduled boolean;
+begin
+    -- Ids are drawn first, one per position, so every inserted row maps back to its position.
+    ids := array(select nextval('{{schema}}.job_id_seq') from generate_series(1, v_count));
+    -- The kind policies (a handful of rows) as one object, read per row without a join: a join
+    -- would hash or sort every job of a large batch.
+    select jsonb_object_agg(k.kind, jsonb_build_object(
+               'queue', k.queue, 'priority', k.priority, 'max_attempts', k.max_attempts,
+               'limited', k.global_limit is not null or k.partition_limit is not null))
+      into v_kinds
+      from {{schema}}.kind k;
 
-    -- Ids are drawn first so every inserted row maps back to its position in the input, in order.
-    with input as (
-        select e.ordinality::integer as pos, e.value as v, nextval('{{schema}}.job_id_seq') as new_id
-          from jsonb_array_elements(jobs) with ordinality as e
-    ), parsed as (
-        select i.pos, i.new_id,
-               i.v ->> 'kind' as kind,
-               coalesce(case when jsonb_typeof(i.v -> 'args') = 'object' then i.v -> 'args' end, '{}'::jsonb) as args,
-               i.v ->> 'queue' as queue,
-               (i.v ->> 'priority')::numeric::smallint as priority,
-               case when jsonb_typeof(i.v -> 'run_at') = 'string' then (i.v ->> 'run_at')::timestamptz
-                    when jsonb_typeof(i.v -> 'delay_ms') = 'number' then now() + (i.v ->> 'delay_ms')::numeric * interval '1 millisecond'
-               end as run_at,
-               (i.v ->> 'max_attempts')::numeric::smallint as max_attempts,
-               (i.v ->> 'timeout_ms')::numeric::integer as timeout_ms,
-               case when jsonb_typeof(i.v -> 'tags') = 'array'
-                    then array(select jsonb_array_elements_text(i.v -> 'tags')) end as tags,
-               i.v ->> 'correlation_id' as correlation_id,
-               i.v ->> 'partition_key' as partition_key,
-               i.v ->> 'idempotency_key' as idempotency_key,
-               case when jsonb_typeof(i.v -> 'metadata') = 'object' then i.v -> 'metadata' end as metadata
-          from input i
-    ), inserted as (
+    with inserted as (
         insert into {{schema}}.job as j (id, kind, queue, state, priority, args, max_attempts, limited,
                                          scheduled_at, timeout_ms, tags, correlation_id, partition_key,
                                          idempotency_key, metadata)
-        select p.new_id, p.kind,
-               coalesce(p.queue, k.queue, 'default'),
+        select ids[p.pos], p.kind,
+               coalesce(p.queue, v_kinds -> p.kind ->> 'queue', 'default'),
                case when p.run_at > now() then 'scheduled' else 'available' end,
-               coalesce(p.priority, k.priority, 0),
+               coalesce(p.priority, (v_kinds -> p.kind ->> 'priority')::smallint, 0),
                p.args,
-               coalesce(p.max_attempts, k.max_attempts, 25),
-               coalesce(k.global_limit is not null or k.partition_limit is not null, false),
+               coalesce(p.max_attempts, (v_kinds -> p.kind ->> 'max_attempts')::smallint, 25),
+               coalesce((v_kinds -> p.kind ->> 'limited')::boolean, false),
                coalesce(p.run_at, now()),
                p.timeout_ms, p.tags, p.correlation_id, p.partition_key, p.idempotency_key, p.metadata
-          from parsed p
-          left join {{schema}}.kind k on k.kind = p.kind
-         order by p.pos
+          from (select e.ordinality::integer as pos,
+                       e.value ->> 'kind' as kind,
+                       coalesce(case when jsonb_typeof(e.value -> 'args') = 'object' then e.value -> 'args' end, '{}'::jsonb) as args,
+                       e.value ->> 'queue' as queue,
+                       (e.value ->> 'priority')::numeric::smallint as priority,
+                       case when jsonb_typeof(e.value -> 'run_at') = 'string' then (e.value ->> 'run_at')::timestamptz
+                            when jsonb_typeof(e.value -> 'delay_ms') = 'number'
+                            then now() + (e.value ->> 'delay_ms')::numeric * interval '1 millisecond'
+                       end as run_at,
+                       (e.value ->> 'max_attempts')::numeric::smallint as max_attempts,
+                       (e.value ->> 'timeout_ms')::numeric::integer as timeout_ms,
+                       case when jsonb_typeof(e.value -> 'tags') = 'array'
+                            then array(select jsonb_array_elements_text(e.value -> 'tags')) end as tags,
+                       e.value ->> 'correlation_id' as correlation_id,
+                       e.value ->> 'partition_key' as partition_key,
+                       e.value ->> 'idempotency_key' as idempotency_key,
+                       case when jsonb_typeof(e.value -> 'metadata') = 'object' then e.value -> 'metadata' end as metadata
+                  from jsonb_array_elements(jobs) with ordinality as e) p
+        -- Rows go in as the array function produces them, in input order: of two jobs with one
+        -- idempotency key, the first is the one created.
         on conflict (kind, idempotency_key) where idempotency_key is not null do nothing
         returning j.id, j.queue, j.state
     )
-    select array_agg(p.new_id order by p.pos), array_agg(p.pos order by p.pos),
-           array_agg(distinct i.queue) filter (where i.state = 'available'),
+    select array_agg(i.id), array_agg(distinct i.queue) filter (where i.state = 'available'),
            coalesce(bool_or(i.state = 'scheduled'), false)
-      into v_inserted, v_positions, v_queues, v_scheduled
-      from inserted i
-      join parsed p on p.new_id = i.id;
+      into v_inserted, v_queues, v_scheduled
+      from inserted i;
 
     -- One wake-up per queue that received runnable work, delivered when the caller commits; and
     -- one for the promoters when work was scheduled, so they can wake in time for it.
@@ -153,23 +162,50 @@ begin
         perform pg_notify('{{schema}}_events', 's');
     end if;
 
-    return query
-        select u.pos, u.new_id, true
-          from unnest(v_positions, v_inserted) as u(pos, new_id);
-
-    -- Positions that hit an idempotency key: return the job that holds it. This runs as a new
-    -- statement, so it sees a conflicting job committed by a concurrent transaction.
-    if coalesce(array_length(v_positions, 1), 0) < jsonb_array_length(jobs) then
-        return query
-            select e.ordinality::integer, existing.id, false
-              from jsonb_array_elements(jobs) with ordinality as e
-              left join unnest(v_positions) as done(pos) on done.pos = e.ordinality
-              join {{schema}}.job existing
-                on existing.kind = e.value ->> 'kind'
-               and existing.idempotency_key = e.value ->> 'idempotency_key'
-             where done.pos is null
-             order by e.ordinality;
+    if coalesce(cardinality(v_inserted), 0) = v_count then
+        created := array_fill(true, array[v_count]);
+        return;
     end if;
+
+    -- Positions that hit an idempotency key get the job that holds it. This runs as a new
+    -- statement, so it sees a conflicting job committed by a concurrent transaction.
+    select array_agg(coalesce(mine.id, existing.id) order by e.ordinality),
+           array_agg(mine.id is not null order by e.ordinality)
+      into ids, created
+      from jsonb_array_elements(jobs) with ordinality as e
+      left join unnest(v_inserted) as mine(id) on mine.id = ids[e.ordinality]
+      left join {{schema}}.job existing
+        on mine.id is null
+       and existing.kind = e.value ->> 'kind'
+       and existing.idempotency_key = e.value ->> 'idempotency_key';
+
+    if array_position(ids, null) is not null then
+        -- The job that held the key was deleted between our insert and our look-up.
+        raise exception 'enqueue: job %: the job holding its idempotency key was deleted meanwhile; enqueue again',
+            array_position(ids, null)
+            using errcode = 'serialization_failure';
+    end if;
+end;
+$fn$;
+
+create function {{schema}}.enqueue_many(jobs jsonb)
+returns table (ordinal integer, id bigint, created boolean)
+language plpgsql volatile
+set search_path = pg_catalog, pg_temp
+as $fn$
+declare
+    v_position integer;
+    v_problem  text;
+begin
+    select p.job_position, p.problem into v_position, v_problem from {{schema}}.enqueue_problem(jobs) p;
+    if v_problem is not null then
+        raise exception 'enqueue: %', case when v_position = 0 then v_problem else 'job ' || v_position || ': ' || v_problem end
+            using errcode = 'invalid_parameter_value';
+    end if;
+    return query
+        select u.ordinal::integer, u.id, u.created
+          from {{schema}}.insert_jobs(jobs) r,
+               unnest(r.ids, r.created) with ordinality as u(id, created, ordinal);
 end;
 $fn$;
 

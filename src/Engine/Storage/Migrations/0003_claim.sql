@@ -41,7 +41,7 @@ begin
         if k.global_limit is not null then
             select count(*) into v_running
               from {{schema}}.job j
-             where j.state = 'running' and j.limited and j.kind = k.kind;
+             where j.server_id is not null and j.limited and j.kind = k.kind;
             v_take := least(v_take, k.global_limit - v_running);
         end if;
         continue when v_take <= 0;
@@ -76,7 +76,7 @@ begin
             ), busy as (
                 select j.partition_key as pk, count(*) as n
                   from {{schema}}.job j
-                 where j.state = 'running' and j.limited and j.kind = k.kind and j.partition_key is not null
+                 where j.server_id is not null and j.limited and j.kind = k.kind and j.partition_key is not null
                  group by j.partition_key
             ), candidates as (
                 select c.id, c.priority, c.scheduled_at
@@ -109,7 +109,8 @@ begin
         -- the row lock the update takes.
         return query
             update {{schema}}.job j
-               set state = 'running', attempt = j.attempt + 1, attempted_at = now(), server_id = p_server
+               set state = 'running', attempt = j.attempt + 1, attempted_at = now(), attempted_by = p_server,
+                   server_id = p_server
              where j.id = any (v_ids) and j.state = 'available'
             returning j.*;
         get diagnostics v_claimed = row_count;

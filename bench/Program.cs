@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Jobs.Bench;
+using Npgsql;
+
+// The engine's benchmark, measured the way ../shared/bench measures graphile-worker and pg-boss:
+//   drain          N no-op jobs seeded (untimed), ANALYZE, CHECKPOINT; a server with C workers starts;
+//                  timed from the first handler start until the database shows every job succeeded
+//                  (jobs are kept as history, not deleted)
+//   enqueue bulk   N jobs in one EnqueueManyAsync call
+//   enqueue single 2,000 jobs, one EnqueueAsync call at a time
+//   latency        an idle server; 200 jobs enqueued one at a time, 20 ms apart; from just before
+//                  the enqueue call to the handler's start
+// Prints a table, then one JSON line (the contract of ../shared/bench/compare.sh).
+var options = BenchOptions.Parse(args);
+var connectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Jobs")
+    ?? throw new InvalidOperationException("Set ConnectionStrings__Jobs to an empty database.");
+
+await using var admin = NpgsqlDataSource.Create(connectionString);
+const string Schema = "jobs";
+
+// BENCH_ONLY=drain|bulk|single|latency runs one measurement (for profiling); the others print 0.
+var only = Environment.GetEnvironmentVariable("BENCH_ONLY");
+bool Run(string name) => only is null or "" || only == name;
+var drain = Run("drain") ? await Measure.DrainAsync(admin, connectionString, Schema, options.Jobs, options.Concurrency) : 0;
+var bulk = Run("bulk") ? await Measure.BulkEnqueueAsync(admin, connectionString, Schema, options.Jobs) : 0;
+var single = Run("single") ? await Measure.SingleEnqueueAsync(admin, connectionString, Schema, 2_000) : 0;
+var latency = Run("latency")
+    ? await Measure.LatencyAsync(admin, connectionString, Schema, 200, TimeSpan.FromMilliseconds(20), options.Concurrency)
+    : (0, 0, 0);
+
+Console.WriteLine();
+Console.WriteLine($"jobs.engine benchmark  jobs={options.Jobs} concurrency={options.Concurrency}");
+Console.WriteLine($"  drain            {drain,12:N0} jobs/s   (history kept)");
+Console.WriteLine($"  enqueue bulk     {bulk,12:N0} jobs/s");
+Console.WriteLine($"  enqueue single   {single,12:N0} jobs/s   (one call at a time)");
+Console.WriteLine($"  pickup latency   p50 {latency.P50:0.00} ms   p95 {latency.P95:0.00} ms   p99 {latency.P99:0.00} ms");
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    enqueue_bulk_per_s = Math.Round(bulk, 1),
+    enqueue_single_per_s = Math.Round(single, 1),
+    drain_per_s = Math.Round(drain, 1),
+    latency_ms = new { p50 = Math.Round(latency.P50, 2), p95 = Math.Round(latency.P95, 2), p99 = Math.Round(latency.P99, 2) },
+}));
