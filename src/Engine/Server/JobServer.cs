@@ -94,11 +94,13 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
         await _store.UpsertKindsAsync(_registry.All.Select(k => new KindPolicyRow(
             k.Kind, k.Options.Queue, k.Options.Priority, k.Options.MaxAttempts, k.Options.GlobalLimit, k.Options.PartitionLimit)).ToList(),
             Identity.Id, cancellationToken);
-        var recurring = options.RunMaintenance && _recurringOptions.Value.Enabled;
-        if (recurring)
+        // Declared schedules are written by every server with recurring enabled; only servers that
+        // run maintenance fire them.
+        if (_recurringOptions.Value.Enabled)
         {
             await _recurring.DeclareAsync(cancellationToken);
         }
+        var recurring = options.RunMaintenance && _recurringOptions.Value.Enabled;
         await _heartbeat.RegisterAsync(queues, cancellationToken);
 
         var limited = _registry.LimitedKinds;

@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Jobs.Engine.Recurring;
+using Jobs.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Jobs.Engine.Tests.Recurring;
+
+public sealed class RecurringSchedulerTests : IAsyncLifetime
+{
+    private readonly ManualTimeProvider _clock = new(DateTimeOffset.Parse("2026-10-24T22:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private TestSchema _schema = null!;
+
+    public async Task InitializeAsync() => _schema = await TestSchema.CreateAsync();
+
+    public async Task DisposeAsync() => await _schema.DisposeAsync();
+
+    private Task<TestEngine> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Jobs:Server:RunMaintenance"] = "false",
+            ["Jobs:Recurring:MisfireThreshold"] = "01:00:00",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            values[key] = value;
+        }
+        return TestEngine.StartAsync(_schema, jobs => jobs.AddTestHandlers(), values, services: s => s.AddSingleton<TimeProvider>(_clock));
+    }
+
+    private Task<List<string>> FireTimesAsync(string schedule) =>
+        _schema.QueryAsync<string>("select metadata->>'fire_at' from {s}.job where metadata->>'schedule' = @schedule order by 1", new { schedule });
+
+    [Fact]
+    public async Task Several_schedulers_enqueue_exactly_one_job_per_fire_time_through_a_dst_change()
+    {
+        var engines = new List<TestEngine>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                engines.Add(await StartAsync());
+            }
+            await engines[0].Schedules.AddOrUpdateAsync("half-hourly", new ScheduleOptions
+            {
+                Cron = "*/30 * * * *", TimeZone = "Europe/Berlin", Kind = RecordArgs.Kind, ArgsJson = """{"tag":"tick"}""",
+            });
+            await engines[0].Schedules.AddOrUpdateAsync("nightly", new ScheduleOptions
+            {
+                Cron = "30 2 * * *", TimeZone = "Europe/Berlin", Kind = RecordArgs.Kind, ArgsJson = """{"tag":"night"}""",
+            });
+            var schedulers = engines.Select(e => e.Services.GetRequiredService<RecurringScheduler>()).ToList();
+
+            // Two simulated days across the fall-back night, in 10-minute steps; every scheduler
+            // looks at every step at the same moment.
+            var now = _clock.GetUtcNow();
+            for (var step = 0; step < 6 * 48; step++)
+            {
+                now += TimeSpan.FromMinutes(10);
+                await Task.WhenAll(schedulers.Select(s => Task.Run(() => s.FireDueAsync(now, CancellationToken.None))));
+            }
+
+            var nightly = await FireTimesAsync("nightly");
+            var halfHourly = await FireTimesAsync("half-hourly");
+            Assert.Equal(["2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z"], nightly);
+            // 48 hours of half-hours less the repeated hour (two fire times) that fires once.
+            Assert.Equal(96 - 2, halfHourly.Count);
+            Assert.Equal(halfHourly.Count, halfHourly.Distinct().Count());
+            Assert.Contains("2026-10-25T02:00:00Z", halfHourly);
+            Assert.DoesNotContain("2026-10-25T01:00:00Z", halfHourly);
+            var args = await _schema.QueryAsync<string>("select distinct args->>'tag' from {s}.job where metadata->>'schedule' = 'nightly'");
+            Assert.Equal(["night"], args);
+        }
+        finally
+        {
+            foreach (var engine in engines)
+            {
+                await engine.DisposeAsync();
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(MisfirePolicy.Once, 3)]
+    [InlineData(MisfirePolicy.Skip, 2)]
+    [InlineData(MisfirePolicy.All, 11)]
+    public async Task Fire_times_missed_while_nothing_ran_follow_the_misfire_policy(MisfirePolicy policy, int jobs)
+    {
+        await using var engine = await StartAsync(new() { ["Jobs:Recurring:MisfireThreshold"] = "00:01:00" });
+        await engine.Schedules.AddOrUpdateAsync("minutely", new ScheduleOptions
+        {
+            Cron = "* * * * *", Kind = RecordArgs.Kind, ArgsJson = """{"tag":"m"}""", Misfire = policy,
+        });
+        var scheduler = engine.Services.GetRequiredService<RecurringScheduler>();
+
+        // Down for ten minutes: fire times 22:01 to 22:11 are due, those before 22:10 count as missed.
+        await scheduler.FireDueAsync(_clock.GetUtcNow().AddMinutes(11), CancellationToken.None);
+
+        var fired = await FireTimesAsync("minutely");
+        Assert.Equal(jobs, fired.Count);
+        Assert.Equal("2026-10-24T22:11:00Z", fired[^1]);
+        var schedule = await engine.Schedules.GetAsync("minutely");
+        Assert.Equal(DateTimeOffset.Parse("2026-10-24T22:12:00Z", System.Globalization.CultureInfo.InvariantCulture), schedule!.NextFireAt);
+    }
+
+    [Fact]
+    public async Task A_paused_schedule_does_not_fire_but_can_be_triggered_and_resumes_from_now()
+    {
+        await using var engine = await StartAsync();
+        await engine.Schedules.AddOrUpdateAsync("hourly", new ScheduleOptions { Cron = "0 * * * *", Kind = RecordArgs.Kind, ArgsJson = """{"tag":"h"}""" });
+        var scheduler = engine.Services.GetRequiredService<RecurringScheduler>();
+
+        Assert.True(await engine.Schedules.PauseAsync("hourly"));
+        await scheduler.FireDueAsync(_clock.GetUtcNow().AddHours(3), CancellationToken.None);
+        Assert.Empty(await FireTimesAsync("hourly"));
+
+        var triggered = await engine.Schedules.TriggerAsync("hourly");
+        Assert.NotNull(triggered);
+        Assert.Contains("\"h\"", (await engine.Client.GetAsync(triggered.Value))!.ArgsJson);
+
+        _clock.Advance(TimeSpan.FromHours(3));
+        Assert.True(await engine.Schedules.ResumeAsync("hourly"));
+        var info = await engine.Schedules.GetAsync("hourly");
+        Assert.Null(info!.PausedAt);
+        Assert.Equal(_clock.GetUtcNow().AddHours(1), info.NextFireAt);
+        Assert.Equal(triggered, info.LastJobId);
+        Assert.False(await engine.Schedules.PauseAsync("no-such-schedule"));
+        Assert.Null(await engine.Schedules.TriggerAsync("no-such-schedule"));
+    }
+
+    [Fact]
+    public async Task Schedules_declared_in_configuration_are_written_at_start_with_their_args()
+    {
+        await using var engine = await StartAsync(new()
+        {
+            ["Jobs:Recurring:Schedules:nightly-report:Cron"] = "0 3 * * *",
+            ["Jobs:Recurring:Schedules:nightly-report:TimeZone"] = "Europe/Berlin",
+            ["Jobs:Recurring:Schedules:nightly-report:Kind"] = "test.hold",
+            ["Jobs:Recurring:Schedules:nightly-report:Args:ms"] = "25",
+            ["Jobs:Recurring:Schedules:nightly-report:Queue"] = "reports",
+            ["Jobs:Recurring:Schedules:nightly-report:Misfire"] = "Skip",
+        });
+
+        var schedule = await engine.Schedules.GetAsync("nightly-report");
+
+        Assert.NotNull(schedule);
+        Assert.True(schedule.Declared);
+        Assert.Equal(("0 3 * * *", "Europe/Berlin", "reports", MisfirePolicy.Skip), (schedule.Cron, schedule.TimeZone, schedule.Queue, schedule.Misfire));
+        Assert.Equal("25", JsonDocument.Parse(schedule.ArgsJson).RootElement.GetProperty("ms").GetString());
+        Assert.Equal(DateTimeOffset.Parse("2026-10-25T02:00:00Z", System.Globalization.CultureInfo.InvariantCulture), schedule.NextFireAt);
+    }
+
+    [Theory]
+    [InlineData("Cron", "not cron", "Jobs:Recurring:Schedules:broken: Cron expression 'not cron' has 2 fields")]
+    [InlineData("TimeZone", "Nowhere/Else", "Jobs:Recurring:Schedules:broken: Time zone 'Nowhere/Else' is not a known IANA time zone")]
+    public async Task An_invalid_declared_schedule_fails_start_naming_it(string key, string value, string message)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Jobs:Server:RunMaintenance"] = "false",
+            ["Jobs:Recurring:Schedules:broken:Cron"] = "0 * * * *",
+            ["Jobs:Recurring:Schedules:broken:Kind"] = "test.record",
+        };
+        settings[$"Jobs:Recurring:Schedules:broken:{key}"] = value;
+        using var host = TestEngine.Build(_schema, jobs => jobs.AddTestHandlers(), settings, server: true, null, out _);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(message, error.Message);
+    }
+}
