@@ -34,6 +34,10 @@ start() {
     id -u postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
     chown postgres "$dir"
     chmod 700 "$dir"
+    if ! runuser -u postgres -- test -w "$dir"; then
+      echo "pg.sh: the postgres user cannot reach $dir (a parent folder is closed to it); use a folder under /tmp or /work" >&2
+      return 1
+    fi
   fi
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     if [ "$(id -u)" = 0 ]; then install -d -o postgres -m 700 "$dir/data"; else install -d -m 700 "$dir/data"; fi

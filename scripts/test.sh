@@ -10,6 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 work=$(mktemp -d /tmp/jobs-test.XXXXXX)
+chmod 755 "$work"  # the PostgreSQL server runs as its own user and must reach its data folder
 cleanup() {
   if [ -n "${started_pg:-}" ]; then scripts/pg.sh stop "$work/pg"; fi
   rm -rf "$work" 2>/dev/null || true

@@ -32,6 +32,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton(sp => new JobsMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<IJobClient, JobClient>();
         services.TryAddSingleton<IScheduleClient, ScheduleClient>();
+        services.TryAddSingleton<Monitoring.JobsMonitor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SchemaStartup>());
         AddMeterFactory(services);
         return new JobsBuilder(services);

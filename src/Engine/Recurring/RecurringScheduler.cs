@@ -65,7 +65,7 @@ internal sealed partial class RecurringScheduler(
             return new SchedulePlan([], null, null);
         }
 
-        var from = new DateTimeOffset(DateTime.SpecifyKind(row.next_fire_at!.Value, DateTimeKind.Utc));
+        var from = DbTime.Utc(row.next_fire_at!.Value);
         // Every fire time from the stored next one up to now (the stored one included).
         var due = cron.Between(from.AddTicks(-1), now, MaxMissedFires + 1);
         var threshold = now - options.Value.MisfireThreshold;

@@ -165,12 +165,14 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
         LogStopping(_logger, Identity.Id, _running.Count, options.DrainTimeout);
 
         // 1. Stop claiming; jobs claimed but not started go back at once, attempt not counted.
-        foreach (var unstarted in await Task.WhenAll(_queues.Values.Select(q => q.StopClaimingAsync())))
+        var unstarted = (await Task.WhenAll(_queues.Values.Select(q => q.StopClaimingAsync()))).SelectMany(jobs => jobs).ToList();
+        foreach (var job in unstarted)
         {
-            foreach (var job in unstarted)
-            {
-                _completions.Add(new Completion(job.Id, job.Attempt, job.ClaimedAt, JobState.Available, Refund: 1));
-            }
+            _completions.Add(new Completion(job.Id, job.Attempt, job.ClaimedAt, JobState.Available, Refund: 1));
+        }
+        if (unstarted.Count > 0)
+        {
+            LogUnstartedHandedBack(_logger, unstarted.Count);
         }
 
         // 2. Let running jobs finish within the drain period, 3. then fire their tokens: those that
@@ -238,6 +240,9 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 2602, Level = LogLevel.Information, Message = "Job server {ServerId} stopping: {Running} jobs running, drain period {DrainTimeout}")]
     private static partial void LogStopping(ILogger logger, string serverId, int running, TimeSpan drainTimeout);
+
+    [LoggerMessage(EventId = 2606, Level = LogLevel.Information, Message = "Handed back {Count} claimed jobs no worker had started; their attempts are not counted")]
+    private static partial void LogUnstartedHandedBack(ILogger logger, int count);
 
     [LoggerMessage(EventId = 2603, Level = LogLevel.Warning, Message = "Drain period over with {Running} jobs running; cancelling them and handing them back")]
     private static partial void LogDrainExpired(ILogger logger, int running);

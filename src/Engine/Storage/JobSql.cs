@@ -216,6 +216,17 @@ internal sealed class JobSql(string s)
 
     public string RemoveSchedule { get; } = $"delete from {s}.schedule where name = @name";
 
+    // Monitoring --------------------------------------------------------------------------------
+
+    public string CountByState { get; } = $"select state, count(*) from {s}.job group by state";
+
+    public string Servers { get; } = $"""
+        select id, host, version, queues::text as queues, started_at as startedat, heartbeat_at as heartbeatat,
+               workers, busy, stopping
+          from {s}.server
+         order by started_at
+        """;
+
     // Maintenance -------------------------------------------------------------------------------
 
     public string TryLock { get; } = $"select pg_try_advisory_xact_lock(hashtext('{s}'), @key)";

@@ -114,10 +114,10 @@ internal sealed partial class JobStore
             ArgsJson = args_json,
             Attempt = attempt,
             MaxAttempts = max_attempts,
-            CreatedAt = Utc(created_at),
-            ScheduledAt = Utc(scheduled_at),
-            AttemptedAt = attempted_at is { } a ? Utc(a) : null,
-            FinalizedAt = finalized_at is { } f ? Utc(f) : null,
+            CreatedAt = DbTime.Utc(created_at),
+            ScheduledAt = DbTime.Utc(scheduled_at),
+            AttemptedAt = DbTime.Utc(attempted_at),
+            FinalizedAt = DbTime.Utc(finalized_at),
             ServerId = server_id,
             Timeout = timeout_ms is { } t ? TimeSpan.FromMilliseconds(t) : null,
             Tags = tags ?? [],
@@ -128,7 +128,6 @@ internal sealed partial class JobStore
             MetadataJson = metadata_json,
         };
 
-        private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
     }
 #pragma warning restore IDE1006
 }

@@ -89,7 +89,7 @@ internal sealed partial class JobStore
             await transaction.CommitAsync(cancellationToken);
         }
         var next = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(Sql.NextScheduleFire, cancellationToken: cancellationToken));
-        return (fired, next is { } n ? new DateTimeOffset(DateTime.SpecifyKind(n, DateTimeKind.Utc)) : null);
+        return (fired, DbTime.Utc(next));
     }
 
     public async Task<List<ScheduleRow>> ListSchedulesAsync(string? name, CancellationToken cancellationToken)

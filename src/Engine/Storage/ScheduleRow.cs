@@ -41,13 +41,10 @@ internal sealed class ScheduleRow
         PartitionKey = partition_key,
         Misfire = Misfire,
         Declared = declared,
-        PausedAt = Utc(paused_at),
-        NextFireAt = Utc(next_fire_at),
-        LastFireAt = Utc(last_fire_at),
+        PausedAt = DbTime.Utc(paused_at),
+        NextFireAt = DbTime.Utc(next_fire_at),
+        LastFireAt = DbTime.Utc(last_fire_at),
         LastJobId = last_job_id,
     };
-
-    private static DateTimeOffset? Utc(DateTime? value) =>
-        value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 }
 #pragma warning restore IDE1006

@@ -49,10 +49,7 @@ public sealed class LimitTests : IAsyncLifetime
         }
         finally
         {
-            foreach (var server in servers)
-            {
-                await server.DisposeAsync();
-            }
+            await Task.WhenAll(servers.Select(s => s.DisposeAsync().AsTask()));
         }
     }
 
@@ -79,10 +76,7 @@ public sealed class LimitTests : IAsyncLifetime
         }
         finally
         {
-            foreach (var server in servers)
-            {
-                await server.DisposeAsync();
-            }
+            await Task.WhenAll(servers.Select(s => s.DisposeAsync().AsTask()));
         }
     }
 

@@ -1,0 +1,11 @@
+using Jobs.Dashboard;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddDashboard();
+
+var app = builder.Build();
+app.MapDashboard();
+app.Run();
+
+/// <summary>The dashboard host; public for WebApplicationFactory in tests.</summary>
+public partial class Program;

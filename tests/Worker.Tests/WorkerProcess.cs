@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text;
+using Jobs.Testing;
+
+namespace Jobs.Worker.Tests;
+
+/// <summary>The real worker executable, started as its own process against a test schema.</summary>
+public sealed class WorkerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private WorkerProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static WorkerProcess Start(TestSchema schema, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var dll = typeof(WorkerHostExtensions).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.Environment["ConnectionStrings__Jobs"] = TestDatabase.ConnectionString;
+        start.Environment["Jobs__Schema"] = schema.Name;
+        start.Environment["Jobs__Server__HeartbeatInterval"] = "00:00:00.200";
+        start.Environment["Jobs__Server__ServerTimeout"] = "00:00:02";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        return new WorkerProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Sends SIGTERM, as a container runtime or systemd does to stop a service.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed with exit code {kill.ExitCode}");
+        }
+    }
+
+    /// <summary>Sends SIGKILL: the process dies mid-job, as in a crash or an out-of-memory kill.</summary>
+    public void Crash() => _process.Kill();
+
+    public async Task<int> WaitForExitAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+        _process.Dispose();
+    }
+}
