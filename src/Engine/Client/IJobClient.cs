@@ -59,4 +59,13 @@ public interface IJobClient
 
     /// <summary>Deletes every job matching the filter, in one statement; returns how many.</summary>
     Task<int> DeleteManyAsync(JobFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Pauses a queue: no server claims from it until it is resumed (jobs running finish; enqueues
+    /// still go in). Servers learn of it through a notification, and at their next heartbeat at the latest.
+    /// </summary>
+    Task PauseQueueAsync(string queue, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a paused queue; false when it was not paused.</summary>
+    Task<bool> ResumeQueueAsync(string queue, CancellationToken cancellationToken = default);
 }

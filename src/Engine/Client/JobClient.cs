@@ -53,6 +53,14 @@ internal sealed class JobClient(JobStore store, JobsMetrics metrics) : IJobClien
     public Task<int> DeleteManyAsync(JobFilter filter, CancellationToken cancellationToken = default) =>
         store.DeleteAsync(filter ?? throw new ArgumentNullException(nameof(filter)), cancellationToken);
 
+    public Task PauseQueueAsync(string queue, CancellationToken cancellationToken = default) =>
+        QueueNames.IsValid(queue)
+            ? store.PauseQueueAsync(queue, null, cancellationToken)
+            : throw new ArgumentException($"'{queue}' is not a valid queue name.", nameof(queue));
+
+    public Task<bool> ResumeQueueAsync(string queue, CancellationToken cancellationToken = default) =>
+        store.ResumeQueueAsync(queue, cancellationToken);
+
     private async Task<EnqueuedJob> EnqueueOneAsync(JobRequest request, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -17,13 +17,15 @@ internal sealed class JobSql(string s)
 
     // Claims unlimited jobs of one queue. The inner select locks the rows it picks and skips rows
     // another claimer holds, so concurrent claims never hand out a job twice; `= any(array(...))`
-    // keeps the plan an index probe per job instead of a join over the table.
+    // keeps the plan an index probe per job instead of a join over the table. A paused queue yields
+    // nothing: once a pause commits, no server claims from the queue.
     public string ClaimAvailable { get; } = $"""
         update {s}.job j
            set state = 'running', attempt = j.attempt + 1, attempted_at = now(), attempted_by = @server, server_id = @server
          where j.id = any (array(
                  select f.id from {s}.job f
                   where f.state = 'available' and not f.limited and f.queue = @queue
+                    and not exists (select 1 from {s}.queue p where p.name = @queue and p.paused_at is not null)
                   order by f.priority desc, f.scheduled_at, f.id
                   limit @limit
                     for update skip locked))
@@ -71,6 +73,24 @@ internal sealed class JobSql(string s)
         )
         select count(*) from (select distinct queue from done where state = 'available' or limited) q
          cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n
+        """;
+
+    // Pausing a queue stops every server claiming from it; the 'p' notification makes them look now.
+    public string PauseQueue { get; } = $"""
+        with paused as (
+            insert into {s}.queue as q (name, paused_at, paused_by) values (@name, now(), @by)
+            on conflict (name) do update set paused_at = coalesce(q.paused_at, now()), paused_by = excluded.paused_by, updated_at = now()
+            returning 1
+        )
+        select count(*) from paused cross join lateral (select pg_notify('{s}_events', 'p')) n
+        """;
+
+    public string ResumeQueue { get; } = $"""
+        with resumed as (
+            update {s}.queue set paused_at = null, paused_by = null, updated_at = now() where name = @name and paused_at is not null
+            returning 1
+        )
+        select count(*) from resumed cross join lateral (select pg_notify('{s}_events', 'p')) n
         """;
 
     // Of the attempts this server believes it runs, the ones the database no longer holds for it:

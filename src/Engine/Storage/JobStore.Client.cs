@@ -72,6 +72,20 @@ internal sealed partial class JobStore
     public Task<int> DeleteAsync(JobFilter filter, CancellationToken cancellationToken) =>
         ExecuteFilteredAsync(filter, Sql.DeleteMatching, cancellationToken);
 
+    /// <summary>Pauses a queue for every server (already paused: unchanged).</summary>
+    public async Task PauseQueueAsync(string queue, string? by, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.PauseQueue, new { name = queue, by }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Resumes a paused queue; false when it was not paused.</summary>
+    public async Task<bool> ResumeQueueAsync(string queue, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.ResumeQueue, new { name = queue }, cancellationToken: cancellationToken)) == 1;
+    }
+
     private async Task<int> ExecuteFilteredAsync(JobFilter filter, Func<string, string> statement, CancellationToken cancellationToken)
     {
         var (where, parameters) = JobFilterSql.Build(filter);

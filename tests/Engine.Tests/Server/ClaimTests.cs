@@ -89,4 +89,26 @@ public sealed class ClaimTests : IAsyncLifetime
 
         Assert.Equal([high.Id, first.Id, second.Id, low.Id], order);
     }
+
+    [Fact]
+    public async Task A_paused_queue_is_not_claimed_from_until_resumed()
+    {
+        await using var engine = await TestEngine.StartAsync(_schema, jobs => jobs.AddTestHandlers(), new Dictionary<string, string?>
+        {
+            ["Jobs:Server:Queues:default"] = "2",
+            ["Jobs:Server:Queues:other"] = "2",
+        }, services: s => s.AddSingleton(_probe));
+        await engine.Client.PauseQueueAsync("default");
+        var paused = await engine.Client.EnqueueAsync(new RecordArgs("waits"));
+        var other = await engine.Client.EnqueueAsync(new RecordArgs("runs"), new EnqueueOptions { Queue = "other" });
+
+        await Eventually.TrueAsync(async () => (await engine.Client.GetAsync(other.Id))!.State == States.JobState.Succeeded,
+            "the job of the other queue to run");
+        Assert.Equal(States.JobState.Available, (await engine.Client.GetAsync(paused.Id))!.State);
+
+        Assert.True(await engine.Client.ResumeQueueAsync("default"));
+        await Eventually.TrueAsync(async () => (await engine.Client.GetAsync(paused.Id))!.State == States.JobState.Succeeded,
+            "the job to run after the resume");
+        Assert.False(await engine.Client.ResumeQueueAsync("default"));
+    }
 }

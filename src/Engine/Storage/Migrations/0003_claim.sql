@@ -21,6 +21,9 @@ declare
     v_ids       bigint[];
     v_claimed   integer;
 begin
+    if exists (select 1 from {{schema}}.queue q where q.name = p_queue and q.paused_at is not null) then
+        return;
+    end if;
     for k in
         select l.kind, l.global_limit, l.partition_limit
           from {{schema}}.kind l
