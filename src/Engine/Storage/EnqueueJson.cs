@@ -7,7 +7,7 @@ using Jobs.Engine.Client;
 namespace Jobs.Engine.Storage;
 
 /// <summary>
-/// Writes job requests as the JSON array <c>enqueue_many</c> takes. Options are checked first, so
+/// Writes job requests as the JSON array <c>insert_jobs</c> takes. Options are checked first, so
 /// a bad value fails in the caller with an <see cref="ArgumentException"/> naming it.
 /// </summary>
 internal static class EnqueueJson

@@ -2,7 +2,8 @@ namespace Jobs.Engine.Storage;
 
 /// <summary>
 /// The engine's SQL, by name, for one schema. Every statement the engine runs is here or in a
-/// migration; nothing else in the engine writes SQL. Built once per process.
+/// migration (only <see cref="Migrator"/> keeps its own, for the migration table it bootstraps).
+/// Built once per process.
 /// </summary>
 internal sealed class JobSql(string s)
 {
@@ -189,7 +190,7 @@ internal sealed class JobSql(string s)
 
     // Recurring schedules -----------------------------------------------------------------------
 
-    public string ScheduleColumns { get; } =
+    private const string ScheduleColumnList =
         "name, cron, time_zone, kind, args::text as args_json, queue, priority, max_attempts, timeout_ms, tags, " +
         "partition_key, misfire, declared, paused_at, next_fire_at, last_fire_at, last_job_id";
 
@@ -212,8 +213,7 @@ internal sealed class JobSql(string s)
     public string RemoveUndeclaredSchedules { get; } = $"delete from {s}.schedule where declared and name <> all (@names)";
 
     public string DueSchedules { get; } = $"""
-        select name, cron, time_zone, kind, args::text as args_json, queue, priority, max_attempts, timeout_ms, tags,
-               partition_key, misfire, declared, paused_at, next_fire_at, last_fire_at, last_job_id
+        select {ScheduleColumnList}
           from {s}.schedule
          where paused_at is null and next_fire_at <= @now
          order by next_fire_at
@@ -227,6 +227,12 @@ internal sealed class JobSql(string s)
                last_job_id = coalesce(@last_job_id, last_job_id), updated_at = now()
          where name = @name
         """;
+
+    public string ListSchedules { get; } = $"select {ScheduleColumnList} from {s}.schedule order by name";
+
+    public string GetSchedule { get; } = $"select {ScheduleColumnList} from {s}.schedule where name = @name";
+
+    public string ScheduleTriggered { get; } = $"update {s}.schedule set last_job_id = @job, updated_at = now() where name = @name";
 
     public string NextScheduleFire { get; } = $"select min(next_fire_at) from {s}.schedule where paused_at is null";
 

@@ -8,7 +8,7 @@ namespace Jobs.Engine.Storage;
 
 internal sealed partial class JobStore
 {
-    /// <summary>Enqueues through <c>enqueue_many</c>, on the caller's transaction when given.</summary>
+    /// <summary>Enqueues through <c>insert_jobs</c>, on the caller's transaction when given.</summary>
     public async Task<EnqueuedJob[]> EnqueueAsync(IReadOnlyCollection<JobRequest> requests, NpgsqlTransaction? transaction,
         CancellationToken cancellationToken)
     {

@@ -95,8 +95,8 @@ internal sealed partial class JobStore
     public async Task<List<ScheduleRow>> ListSchedulesAsync(string? name, CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        var sql = $"select {Sql.ScheduleColumns} from {Database.Schema}.schedule" + (name is null ? " order by name" : " where name = @name");
-        return (await connection.QueryAsync<ScheduleRow>(new CommandDefinition(sql, new { name }, cancellationToken: cancellationToken))).ToList();
+        return (await connection.QueryAsync<ScheduleRow>(new CommandDefinition(
+            name is null ? Sql.ListSchedules : Sql.GetSchedule, new { name }, cancellationToken: cancellationToken))).ToList();
     }
 
     public Task<bool> PauseScheduleAsync(string name, CancellationToken cancellationToken) =>
@@ -114,8 +114,7 @@ internal sealed partial class JobStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var job = (await EnqueueAsync([request], transaction, cancellationToken))[0];
         await connection.ExecuteAsync(new CommandDefinition(
-            $"update {Database.Schema}.schedule set last_job_id = @job, updated_at = now() where name = @name",
-            new { name, job = job.Id }, transaction, cancellationToken: cancellationToken));
+            Sql.ScheduleTriggered, new { name, job = job.Id }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return job.Id;
     }
