@@ -27,7 +27,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobsDatabase>();
         services.TryAddSingleton<JobStore>();
-        services.TryAddSingleton<Migrator>();
+        services.TryAddSingleton(sp => new Migrator(sp.GetRequiredService<JobsDatabase>(), sp.GetRequiredService<ILogger<Migrator>>()));
         services.TryAddSingleton<JobsSchema>();
         services.TryAddSingleton(sp => new JobsMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<IJobClient, JobClient>();

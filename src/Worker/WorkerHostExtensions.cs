@@ -24,7 +24,7 @@ public static class WorkerHostExtensions
             .CreateLogger(), dispose: true);
 
         var worker = builder.Configuration.GetSection("Worker").Get<WorkerOptions>() ?? new WorkerOptions();
-        var jobs = builder.Services.AddJobsServer();
+        var jobs = builder.Services.AddJobsServer().AddBusinessJobs();
         if (worker.DiagnosticJobs)
         {
             jobs.AddHandler<NoopHandler, NoopArgs>()

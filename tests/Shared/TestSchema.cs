@@ -12,6 +12,9 @@ public sealed class TestSchema : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>The schema for business tables that goes with this one (dropped with it).</summary>
+    public string AppSchema => Name + "_app";
+
     public NpgsqlDataSource DataSource => TestDatabase.DataSource;
 
     public static async Task<TestSchema> CreateAsync(bool migrate = true)
@@ -25,28 +28,31 @@ public sealed class TestSchema : IAsyncDisposable
         return schema;
     }
 
-    /// <summary>Runs a query against this schema's tables; <c>{s}</c> in the SQL is the schema name.</summary>
+    /// <summary>Runs a query; <c>{s}</c> in the SQL is the schema name, <c>{app}</c> the business schema.</summary>
     public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
     {
         await using var connection = await DataSource.OpenConnectionAsync();
-        return (await connection.ExecuteScalarAsync<T>(sql.Replace("{s}", Name, StringComparison.Ordinal), parameters))!;
+        return (await connection.ExecuteScalarAsync<T>(Expand(sql), parameters))!;
     }
 
     public async Task<List<T>> QueryAsync<T>(string sql, object? parameters = null)
     {
         await using var connection = await DataSource.OpenConnectionAsync();
-        return (await connection.QueryAsync<T>(sql.Replace("{s}", Name, StringComparison.Ordinal), parameters)).ToList();
+        return (await connection.QueryAsync<T>(Expand(sql), parameters)).ToList();
     }
 
     public async Task<int> ExecuteAsync(string sql, object? parameters = null)
     {
         await using var connection = await DataSource.OpenConnectionAsync();
-        return await connection.ExecuteAsync(sql.Replace("{s}", Name, StringComparison.Ordinal), parameters);
+        return await connection.ExecuteAsync(Expand(sql), parameters);
     }
 
     public async ValueTask DisposeAsync()
     {
         await using var connection = await DataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync($"drop schema if exists {Name} cascade");
+        await connection.ExecuteAsync($"drop schema if exists {Name} cascade; drop schema if exists {AppSchema} cascade");
     }
+
+    private string Expand(string sql) =>
+        sql.Replace("{app}", AppSchema, StringComparison.Ordinal).Replace("{s}", Name, StringComparison.Ordinal);
 }

@@ -43,6 +43,7 @@ public sealed class WorkerProcess : IDisposable
         };
         start.Environment["ConnectionStrings__Jobs"] = TestDatabase.ConnectionString;
         start.Environment["Jobs__Schema"] = schema.Name;
+        start.Environment["App__Schema"] = schema.AppSchema;
         start.Environment["Jobs__Server__HeartbeatInterval"] = "00:00:00.200";
         start.Environment["Jobs__Server__ServerTimeout"] = "00:00:02";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

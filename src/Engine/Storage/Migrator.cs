@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -8,22 +7,26 @@ using Npgsql;
 namespace Jobs.Engine.Storage;
 
 /// <summary>
-/// Applies the numbered SQL migrations in <c>Storage/Migrations</c> to the configured schema.
-/// Safe to run from many processes at once: they queue on a session advisory lock, and each
-/// migration commits with its row in the history table, so a migration runs exactly once.
+/// Applies a set of numbered SQL migrations (the engine's <c>Storage/Migrations</c>, or an
+/// application's own) to a schema, recording them in that schema's <c>migration</c> table. Safe to
+/// run from many processes at once: they queue on a session advisory lock, and each migration
+/// commits with its history row, so a migration runs exactly once.
 /// </summary>
-public sealed partial class Migrator(JobsDatabase database, ILogger<Migrator> logger)
+public sealed partial class Migrator(NpgsqlDataSource dataSource, string schema, MigrationSet migrations, ILogger<Migrator> logger)
 {
-    private const string ResourcePrefix = "Jobs.Engine.Migrations.";
+    /// <summary>The engine's migrations, on the engine's database and schema.</summary>
+    public Migrator(JobsDatabase database, ILogger<Migrator> logger)
+        : this(database.DataSource, database.Schema, MigrationSet.Engine, logger)
+    {
+    }
 
-    /// <summary>The migrations shipped with this version, in order.</summary>
-    public static IReadOnlyList<Migration> All { get; } = Load();
+    /// <summary>The engine's migrations shipped with this version, in order.</summary>
+    public static IReadOnlyList<Migration> All => MigrationSet.Engine.Migrations;
 
     /// <summary>Applies every pending migration; returns how many ran.</summary>
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
-        var schema = database.Schema;
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // A session lock (not a transaction lock) so it spans the per-migration transactions below.
         await connection.ExecuteAsync(new CommandDefinition(
             "select pg_advisory_lock(hashtext(@key))", new { key = schema + ".migrate" }, cancellationToken: cancellationToken));
@@ -43,7 +46,7 @@ public sealed partial class Migrator(JobsDatabase database, ILogger<Migrator> lo
                 .ToDictionary(r => r.Version, r => r.Checksum);
 
             var count = 0;
-            foreach (var migration in All)
+            foreach (var migration in migrations.Migrations)
             {
                 if (applied.TryGetValue(migration.Version, out var checksum))
                 {
@@ -78,31 +81,18 @@ public sealed partial class Migrator(JobsDatabase database, ILogger<Migrator> lo
     /// <summary>The highest migration version applied to the schema, or 0 when none is.</summary>
     public async Task<int> CurrentVersionAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "select to_regclass(@table) is not null", new { table = database.Schema + ".migration" }, cancellationToken: cancellationToken));
+            "select to_regclass(@table) is not null", new { table = schema + ".migration" }, cancellationToken: cancellationToken));
         return exists
             ? await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                $"select coalesce(max(version), 0) from {database.Schema}.migration", cancellationToken: cancellationToken))
+                $"select coalesce(max(version), 0) from {schema}.migration", cancellationToken: cancellationToken))
             : 0;
     }
 
-    private static List<Migration> Load()
-    {
-        var assembly = typeof(Migrator).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(n => Migration.From(n[ResourcePrefix.Length..^4], Read(assembly, n)))
-            .OrderBy(m => m.Version)
-            .ToList();
-    }
-
-    private static string Read(Assembly assembly, string name)
-    {
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    }
+    /// <summary>True when every migration of the set is applied.</summary>
+    public async Task<bool> IsCurrentAsync(CancellationToken cancellationToken) =>
+        await CurrentVersionAsync(cancellationToken) >= (migrations.Migrations.Count == 0 ? 0 : migrations.Migrations[^1].Version);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied migration {Migration} to schema {Schema}")]
     private static partial void LogApplied(ILogger logger, string migration, string schema);

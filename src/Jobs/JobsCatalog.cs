@@ -1,0 +1,24 @@
+using Jobs.Engine;
+using Jobs.Http;
+using Jobs.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Jobs;
+
+/// <summary>Registers the business jobs with a worker: their tables, outbound pipelines and handlers.</summary>
+public static class JobsCatalog
+{
+    /// <summary>Adds every business job. Options bind from <c>App</c> and each job's own section.</summary>
+    public static JobsBuilder AddBusinessJobs(this JobsBuilder jobs)
+    {
+        var services = jobs.Services;
+        services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<AppDatabase>();
+        services.TryAddSingleton<OutboundPipelines>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AppSchemaStartup>());
+        // BUSINESS JOBS: each job adds its registration here.
+        return jobs;
+    }
+}

@@ -1,0 +1,4 @@
+using Jobs.Sandbox;
+
+var app = SandboxApp.Build(args);
+app.Run();
