@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Text;
-using Jobs.Testing;
 
-namespace Jobs.Worker.Tests;
+namespace Jobs.Testing;
 
-/// <summary>The real worker executable, started as its own process against a test schema.</summary>
+/// <summary>
+/// The real worker executable (Jobs.Worker.dll, copied beside the tests by a project reference to
+/// src/Worker), started as its own process against a test schema and its business schema.
+/// </summary>
 public sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
@@ -34,7 +36,11 @@ public sealed class WorkerProcess : IDisposable
 
     public static WorkerProcess Start(TestSchema schema, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var dll = typeof(WorkerHostExtensions).Assembly.Location;
+        var dll = Path.Combine(AppContext.BaseDirectory, "Jobs.Worker.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"{dll} is missing: the test project needs a project reference to src/Worker.");
+        }
         var start = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardOutput = true,
