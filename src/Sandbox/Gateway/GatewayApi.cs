@@ -149,6 +149,11 @@ internal static class GatewayApi
             {
                 return;
             }
+            if (fault?.Kind == GatewayFaultKind.StallBeforeCommit)
+            {
+                // Not cut short when the caller leaves: the work goes on without it.
+                await Task.Delay(fault.Stall);
+            }
             var response = execute(fault);
             if (fault?.Kind == GatewayFaultKind.ServerErrorAfterCommit)
             {
@@ -167,16 +172,16 @@ internal static class GatewayApi
                     return;
                 case GatewayFaultKind.StallAfterCommit:
                     Record(http, state, operation, id, form, response, false, fault.Kind);
-                    try
+                    if (await StallAsync(http, fault.Stall))
                     {
-                        await Task.Delay(fault.Stall, http.RequestAborted);
+                        await WriteAsync(http, response, key, replayed: false);
                     }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
-                    await WriteAsync(http, response, key, replayed: false);
                     return;
+            }
+            if (http.RequestAborted.IsCancellationRequested)
+            {
+                Record(http, state, operation, id, form, response, false, fault?.Kind);
+                return;
             }
             await AnswerAsync(http, state, operation, id, form, response, fault?.Kind);
         }
@@ -187,6 +192,20 @@ internal static class GatewayApi
                 // Refused before execution (or the handler failed): nothing to replay, a retry runs.
                 state.ForgetKey(key);
             }
+        }
+    }
+
+    /// <summary>Waits, or until the caller goes away; false when it went away.</summary>
+    private static async Task<bool> StallAsync(HttpContext http, TimeSpan stall)
+    {
+        try
+        {
+            await Task.Delay(stall, http.RequestAborted);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -29,6 +29,6 @@ public sealed record GatewayFault
     /// <summary>The <c>decline_code</c> of a <see cref="GatewayFaultKind.Decline"/>. The default value is <c>generic_decline</c>.</summary>
     public string DeclineCode { get; init; } = "generic_decline";
 
-    /// <summary>How long a <see cref="GatewayFaultKind.StallAfterCommit"/> holds the answer. The default value is 2 minutes.</summary>
+    /// <summary>How long a stall (<see cref="GatewayFaultKind.StallBeforeCommit"/>, <see cref="GatewayFaultKind.StallAfterCommit"/>) lasts. The default value is 2 minutes.</summary>
     public TimeSpan Stall { get; init; } = TimeSpan.FromMinutes(2);
 }

@@ -25,6 +25,13 @@ public enum GatewayFaultKind
     DropAfterCommit,
 
     /// <summary>
+    /// The gateway holds the request for <see cref="GatewayFault.Stall"/> before doing anything (a
+    /// slow gateway), then runs it and saves its answer even if the caller gave up meanwhile, as a
+    /// real gateway does. While it is held its idempotency key is in use: the same key answers 409.
+    /// </summary>
+    StallBeforeCommit,
+
+    /// <summary>
     /// The capture commits and its answer is saved, then the gateway says nothing for
     /// <see cref="GatewayFault.Stall"/> (or until the client goes away) before answering.
     /// </summary>

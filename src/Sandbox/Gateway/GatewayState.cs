@@ -82,6 +82,18 @@ public sealed partial class GatewayState(TimeProvider timeProvider)
         }
     }
 
+    /// <summary>Scripted fault uses not yet taken by a call.</summary>
+    public int PendingFaults
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _faults.Sum(f => f.Remaining);
+            }
+        }
+    }
+
     /// <summary>The calls of one operation for one intent, oldest first.</summary>
     public IReadOnlyList<GatewayRequest> RequestsFor(string paymentIntentId, GatewayOperation operation) =>
         Requests.Where(r => r.PaymentIntentId == paymentIntentId && r.Operation == operation).ToList();

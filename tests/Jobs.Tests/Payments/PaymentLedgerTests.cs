@@ -1,73 +1,57 @@
 using Jobs.Engine.States;
 using Jobs.Payments;
 using Jobs.Storage;
-using Jobs.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Jobs.Tests.Payments;
 
 /// <summary>The ledger an application writes to: registration, transactional enqueue, and the invariants the table enforces.</summary>
-public sealed class PaymentLedgerTests : IAsyncLifetime
+public sealed class PaymentLedgerTests : PaymentTestBase
 {
-    private TestSchema _schema = null!;
-    private PaymentRig _rig = null!;
-
-    public async Task InitializeAsync()
-    {
-        _schema = await TestSchema.CreateAsync();
-        _rig = await PaymentRig.StartAsync(_schema);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _rig.DisposeAsync();
-        await _schema.DisposeAsync();
-    }
-
     [Fact]
     public async Task The_row_and_its_capture_job_are_written_in_one_transaction()
     {
-        var intent = _rig.Gateway.CreateIntent(4_200, "gbp");
-        var database = _rig.Engine.Services.GetRequiredService<AppDatabase>();
+        var intent = Rig.Gateway.CreateIntent(4_200, "gbp");
+        var database = Rig.Engine.Services.GetRequiredService<AppDatabase>();
 
         await using (var connection = await database.DataSource.OpenConnectionAsync())
         await using (var rolledBack = await connection.BeginTransactionAsync())
         {
-            var id = await _rig.Ledger.CreateAuthorizedAsync(rolledBack, new AuthorizedPayment(intent.Id, 4_200, "GBP"));
-            await _rig.Engine.Client.EnqueueAsync(rolledBack, new PaymentCaptureArgs(id, 4_200, "gbp"));
+            var id = await Rig.Ledger.CreateAuthorizedAsync(rolledBack, new AuthorizedPayment(intent.Id, 4_200, "GBP"));
+            await Rig.Engine.Client.EnqueueAsync(rolledBack, new PaymentCaptureArgs(id, 4_200, "gbp"));
             await rolledBack.RollbackAsync();
         }
-        Assert.Equal(0L, await _schema.ScalarAsync<long>("select count(*) from {app}.payment"));
-        Assert.Equal(0L, await _schema.ScalarAsync<long>("select count(*) from {s}.job"));
+        Assert.Equal(0L, await Schema.ScalarAsync<long>("select count(*) from {app}.payment"));
+        Assert.Equal(0L, await Schema.ScalarAsync<long>("select count(*) from {s}.job"));
 
         long paymentId, jobId;
         await using (var connection = await database.DataSource.OpenConnectionAsync())
         await using (var committed = await connection.BeginTransactionAsync())
         {
-            paymentId = await _rig.Ledger.CreateAuthorizedAsync(committed, new AuthorizedPayment(intent.Id, 4_200, "GBP"));
-            jobId = (await _rig.Engine.Client.EnqueueAsync(committed, new PaymentCaptureArgs(paymentId, 4_200, "gbp"))).Id;
+            paymentId = await Rig.Ledger.CreateAuthorizedAsync(committed, new AuthorizedPayment(intent.Id, 4_200, "GBP"));
+            jobId = (await Rig.Engine.Client.EnqueueAsync(committed, new PaymentCaptureArgs(paymentId, 4_200, "gbp"))).Id;
             await committed.CommitAsync();
         }
 
-        Assert.Equal(JobState.Succeeded, (await _rig.FinishedAsync(jobId, JobState.Succeeded)).State);
-        var payment = await _rig.PaymentAsync(paymentId);
+        Assert.Equal(JobState.Succeeded, (await Rig.FinishedAsync(jobId, JobState.Succeeded)).State);
+        var payment = await Rig.PaymentAsync(paymentId);
         Assert.Equal((PaymentStatus.Captured, "gbp", 4_200L), (payment.Status, payment.Currency, payment.AmountCaptured!.Value));
     }
 
     [Fact]
     public async Task Registering_an_intent_again_returns_its_row_unless_the_amount_differs()
     {
-        var intent = _rig.Gateway.CreateIntent(1_000);
+        var intent = Rig.Gateway.CreateIntent(1_000);
 
-        var first = await _rig.Ledger.CreateAuthorizedAsync(new AuthorizedPayment(intent.Id, 1_000, "usd"));
-        var again = await _rig.Ledger.CreateAuthorizedAsync(new AuthorizedPayment(intent.Id, 1_000, "USD"));
+        var first = await Rig.Ledger.CreateAuthorizedAsync(new AuthorizedPayment(intent.Id, 1_000, "usd"));
+        var again = await Rig.Ledger.CreateAuthorizedAsync(new AuthorizedPayment(intent.Id, 1_000, "USD"));
         var conflict = await Assert.ThrowsAsync<ArgumentException>(() =>
-            _rig.Ledger.CreateAuthorizedAsync(new AuthorizedPayment(intent.Id, 999, "usd")));
+            Rig.Ledger.CreateAuthorizedAsync(new AuthorizedPayment(intent.Id, 999, "usd")));
 
         Assert.Equal(first, again);
         Assert.Contains($"already in the ledger (payment {first}) with 1000 usd", conflict.Message);
-        Assert.Equal(1L, await _schema.ScalarAsync<long>("select count(*) from {app}.payment"));
+        Assert.Equal(1L, await Schema.ScalarAsync<long>("select count(*) from {app}.payment"));
     }
 
     [Theory]
@@ -78,10 +62,10 @@ public sealed class PaymentLedgerTests : IAsyncLifetime
     public async Task Invalid_registrations_are_refused_naming_the_problem(string intentId, long amount, string currency, string message)
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            _rig.Ledger.CreateAuthorizedAsync(new AuthorizedPayment(intentId, amount, currency)));
+            Rig.Ledger.CreateAuthorizedAsync(new AuthorizedPayment(intentId, amount, currency)));
 
         Assert.Contains(message, error.Message);
-        Assert.Equal(0L, await _schema.ScalarAsync<long>("select count(*) from {app}.payment"));
+        Assert.Equal(0L, await Schema.ScalarAsync<long>("select count(*) from {app}.payment"));
     }
 
     [Theory]
@@ -95,10 +79,10 @@ public sealed class PaymentLedgerTests : IAsyncLifetime
     [InlineData("insert into {app}.payment (payment_intent_id, currency, amount_authorized) values ('pi_neg', 'usd', -5)", "payment_amount_authorized_positive")]
     public async Task The_table_refuses_rows_that_break_the_ledgers_invariants(string sql, string constraint)
     {
-        var intent = _rig.Gateway.CreateIntent(1_000);
-        await _rig.Ledger.CreateAuthorizedAsync(new AuthorizedPayment(intent.Id, 1_000, "usd"));
+        var intent = Rig.Gateway.CreateIntent(1_000);
+        await Rig.Ledger.CreateAuthorizedAsync(new AuthorizedPayment(intent.Id, 1_000, "usd"));
 
-        var error = await Assert.ThrowsAsync<PostgresException>(() => _schema.ExecuteAsync(sql));
+        var error = await Assert.ThrowsAsync<PostgresException>(() => Schema.ExecuteAsync(sql));
 
         Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
         Assert.Equal(constraint, error.ConstraintName);

@@ -57,6 +57,30 @@ internal sealed class PaymentRig : IAsyncDisposable
         return (intent, id);
     }
 
+    /// <summary>Authorizes <paramref name="amount"/>, scripts the faults for that intent, enqueues its capture and waits for the job to finish.</summary>
+    public async Task<Run> RunAsync(long amount, JobState expected, params GatewayFault[] faults)
+    {
+        var (intent, paymentId) = await AuthorizeAsync(amount);
+        foreach (var fault in faults)
+        {
+            Gateway.Script(fault with { PaymentIntentId = intent.Id });
+        }
+        var job = await FinishedAsync(await CaptureAsync(paymentId, amount), expected);
+        Assert.Equal(expected, job.State);
+        return new Run(intent, paymentId, job);
+    }
+
+    /// <summary>The guarantee: one capture at the gateway, every call under one key, and the ledger agrees.</summary>
+    public async Task<PaymentRecord> AssertCapturedOnceAsync(Run run, long amount)
+    {
+        Assert.Equal(1, Gateway.CaptureCount(run.Intent.Id));
+        Assert.Equal([PaymentCaptureHandler.IdempotencyKeyFor(run.Intent.Id)], Captures(run.Intent.Id).Select(c => c.IdempotencyKey).Distinct());
+        var payment = await PaymentAsync(run.PaymentId);
+        Assert.Equal((PaymentStatus.Captured, amount, run.Intent.LatestCharge), (payment.Status, payment.AmountCaptured, payment.ChargeId));
+        Assert.NotNull(payment.CapturedAt);
+        return payment;
+    }
+
     public async Task<long> CaptureAsync(long paymentId, long amount, string currency = "usd") =>
         (await Engine.Client.EnqueueAsync(new PaymentCaptureArgs(paymentId, amount, currency))).Id;
 
@@ -67,6 +91,8 @@ internal sealed class PaymentRig : IAsyncDisposable
     public async Task<PaymentRecord> PaymentAsync(long id) => (await Ledger.GetAsync(id))!;
 
     public IReadOnlyList<GatewayRequest> Captures(string intentId) => Gateway.RequestsFor(intentId, GatewayOperation.Capture);
+
+    public sealed record Run(SandboxPaymentIntent Intent, long PaymentId, JobInfo Job);
 
     public async ValueTask DisposeAsync()
     {

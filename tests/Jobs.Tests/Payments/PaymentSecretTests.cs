@@ -43,4 +43,18 @@ public sealed class PaymentSecretTests : IAsyncLifetime
         Assert.Equal(0L, await _schema.ScalarAsync<long>(
             "select count(*) from {app}.payment p where p::text like '%' || @key || '%'", new { key = PaymentRig.ApiKey }));
     }
+
+    [Fact]
+    public async Task Without_an_api_key_the_worker_runs_and_capture_jobs_are_dead_naming_the_setting()
+    {
+        await using var rig = await PaymentRig.StartAsync(_schema, new Dictionary<string, string?> { ["App:Payments:ApiKey"] = "" });
+        var (intent, paymentId) = await rig.AuthorizeAsync(1_000);
+
+        var job = await rig.FinishedAsync(await rig.CaptureAsync(paymentId, 1_000), JobState.Dead);
+
+        Assert.Equal((JobState.Dead, 1), (job.State, job.Attempt));
+        Assert.Contains("App:Payments:ApiKey is not set", Assert.Single(job.Errors).Error);
+        Assert.Equal(Jobs.Payments.PaymentStatus.Authorized, (await rig.PaymentAsync(paymentId)).Status);
+        Assert.Empty(rig.Gateway.RequestsFor(intent.Id, GatewayOperation.Capture));
+    }
 }
