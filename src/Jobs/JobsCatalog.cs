@@ -1,5 +1,6 @@
 using Jobs.Engine;
 using Jobs.Http;
+using Jobs.Inventory;
 using Jobs.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,7 @@ public static class JobsCatalog
         services.TryAddSingleton<OutboundPipelines>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AppSchemaStartup>());
         // BUSINESS JOBS: each job adds its registration here.
+        jobs.AddInventory();
         return jobs;
     }
 }
