@@ -95,4 +95,19 @@ public sealed class WarehouseEndpointTests : IAsyncLifetime
         Assert.All(info.Errors, e => Assert.StartsWith(
             $"The warehouse endpoint is unavailable (http://127.0.0.1:{port}/warehouse/WH-EAST/snapshots/count-1)", e.Error, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_warehouse_url_that_is_not_http_stops_the_worker_at_start_naming_the_key()
+    {
+        using var host = TestEngine.Build(_world.Schema, jobs => jobs.AddBusinessJobs(), new Dictionary<string, string?>
+        {
+            ["App:Schema"] = _world.Schema.AppSchema,
+            ["App:Inventory:WarehouseUrl"] = "ftp://wms.example/warehouse/",
+        }, server: false, services: null, out _);
+
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("App:Inventory:WarehouseUrl must be an absolute http or https URL; it is 'ftp://wms.example/warehouse/'.",
+            failure.Message, StringComparison.Ordinal);
+    }
 }
