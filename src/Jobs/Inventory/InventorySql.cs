@@ -17,8 +17,9 @@ internal sealed class InventorySql(string s)
 
     // Sorting and hashing a million SKUs wants more than the default 4 MB (which would spill to
     // disk); SET LOCAL ends with the transaction. The temp tables vanish with it too, committed or
-    // not, so a pooled connection never carries them into the next job.
-    public string Prepare { get; } = """
+    // not, so a pooled connection never carries them into the next job. inventory_diff holds the
+    // discrepancies before they are recorded: the columns of inventory_discrepancy they will fill.
+    public string Prepare { get; } = $"""
         set local work_mem = '256MB';
         create temp table inventory_count (
             line       integer     not null,
@@ -26,16 +27,10 @@ internal sealed class InventorySql(string s)
             quantity   integer     not null,
             counted_at timestamptz not null
         ) on commit drop;
-        create temp table inventory_diff (
-            sku                text        collate "C" not null,
-            line               integer,
-            quantity_of_record integer     not null,
-            counted_quantity   integer     not null,
-            stock_version      bigint,
-            stock_updated_at   timestamptz,
-            counted_at         timestamptz,
-            action             text        collate "C" not null
-        ) on commit drop;
+        create temp table inventory_diff on commit drop as
+            select sku, line, quantity_of_record, counted_quantity, stock_version, stock_updated_at, counted_at, action
+              from {s}.inventory_discrepancy
+            with no data;
         """;
 
     public string CopyCount { get; } = "copy pg_temp.inventory_count (line, sku, quantity, counted_at) from stdin (format binary)";

@@ -6,14 +6,9 @@ using Jobs.Testing;
 namespace Jobs.Tests.Inventory;
 
 /// <summary>Bad snapshots and bad arguments: the job is dead at once with a reason that names the problem, and nothing is left behind.</summary>
-public sealed class SnapshotValidationTests : IAsyncLifetime
+public sealed class SnapshotValidationTests : InventoryTests
 {
     private const string Time = "2024-06-01T06:30:00Z";
-    private InventoryScenario _world = null!;
-
-    public async Task InitializeAsync() => _world = await InventoryScenario.CreateAsync();
-
-    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     public static TheoryData<string, string> Malformed => new()
     {
@@ -34,11 +29,11 @@ public sealed class SnapshotValidationTests : IAsyncLifetime
     [MemberData(nameof(Malformed))]
     public async Task A_malformed_snapshot_is_dead_at_once_naming_the_bad_lines(string csv, string expected)
     {
-        await using var engine = await _world.StartAsync();
-        await _world.AddWarehouseAsync("WH1");
-        await _world.SeedStockAsync("WH1", ("A", 10), ("B", 10), ("C", 10));
-        _world.WriteSnapshot("WH1", "bad", csv);
-        var before = await _world.DumpAsync();
+        await using var engine = await World.StartAsync();
+        await World.AddWarehouseAsync("WH1");
+        await World.SeedStockAsync("WH1", ("A", 10), ("B", 10), ("C", 10));
+        World.WriteSnapshot("WH1", "bad", csv);
+        var before = await World.DumpAsync();
 
         var job = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH1", "bad"));
 
@@ -48,21 +43,21 @@ public sealed class SnapshotValidationTests : IAsyncLifetime
         Assert.Equal(typeof(Engine.Handlers.PermanentJobFailureException).FullName, error.Type);
         Assert.Contains("Snapshot WH1/bad", error.Error, StringComparison.Ordinal);
         Assert.Contains(expected, error.Error, StringComparison.Ordinal);
-        Assert.Equal(before, await _world.DumpAsync());
+        Assert.Equal(before, await World.DumpAsync());
     }
 
     [Fact]
     public async Task Many_bad_lines_are_named_first_few_and_counted()
     {
-        await using var engine = await _world.StartAsync();
-        await _world.AddWarehouseAsync("WH1");
+        await using var engine = await World.StartAsync();
+        await World.AddWarehouseAsync("WH1");
         var csv = new StringBuilder("sku,quantity,counted_at\n");
         for (var i = 0; i < 30; i++)
         {
             // Every third line is bad: lines 2, 5, 8, ... (the header is line 1).
             csv.Append(i % 3 == 0 ? $"S{i},x,{Time}\n" : $"S{i},{i},{Time}\n");
         }
-        _world.WriteSnapshot("WH1", "bad", csv.ToString());
+        World.WriteSnapshot("WH1", "bad", csv.ToString());
 
         var job = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH1", "bad"));
 
@@ -74,42 +69,42 @@ public sealed class SnapshotValidationTests : IAsyncLifetime
     [Fact]
     public async Task A_snapshot_that_fails_on_its_last_line_leaves_nothing_behind_and_applies_once_when_fixed()
     {
-        await using var engine = await _world.StartAsync();
-        await _world.AddWarehouseAsync("WH1");
+        await using var engine = await World.StartAsync();
+        await World.AddWarehouseAsync("WH1");
         var rows = Enumerable.Range(0, 2_000).Select(i => ($"SKU-{i:D5}", 100)).ToArray();
-        await _world.Schema.ExecuteAsync("""
+        await World.Schema.ExecuteAsync("""
             insert into {app}.stock (warehouse, sku, quantity, updated_at)
             select 'WH1', 'SKU-' || lpad(i::text, 5, '0'), 100, now() - interval '2 hours' from generate_series(0, 1999) i
             """);
         // Every tenth SKU is one short (within tolerance); the last line of the file is bad.
         var counted = rows.Select((r, i) => (r.Item1, i % 10 == 0 ? 99 : 100)).ToArray();
-        var good = _world.Csv(counted);
-        _world.WriteSnapshot("WH1", "count-1", good + "SKU-99999,-1," + _world.CountedAt.ToString("O") + "\n");
-        var before = await _world.DumpAsync();
+        var good = World.Csv(counted);
+        World.WriteSnapshot("WH1", "count-1", good + "SKU-99999,-1," + World.CountedAt.ToString("O") + "\n");
+        var before = await World.DumpAsync();
 
         var failed = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH1", "count-1"));
 
         Assert.Equal(JobState.Dead, failed.State);
         Assert.Contains("line 2002: quantity -1 is negative", Assert.Single(failed.Errors).Error, StringComparison.Ordinal);
-        Assert.Equal(before, await _world.DumpAsync());
+        Assert.Equal(before, await World.DumpAsync());
 
         // The warehouse publishes the corrected file; the operator requeues the dead job.
-        _world.WriteSnapshot("WH1", "count-1", good);
+        World.WriteSnapshot("WH1", "count-1", good);
         Assert.True(await engine.Client.RequeueAsync(failed.Id));
         var fixedJob = await Eventually.ReturnsAsync(async () => (await engine.Client.GetAsync(failed.Id))!,
             j => j.State == JobState.Succeeded, "the requeued job to succeed");
         await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH1", "count-1"));
 
         Assert.Equal(2, fixedJob.Attempt);
-        Assert.Equal(200, (await _world.AdjustmentsAsync()).Count);
-        Assert.Equal(1_800 * 100 + 200 * 99, (await _world.StockAsync("WH1")).Values.Sum());
-        Assert.Single(await _world.RunsAsync());
+        Assert.Equal(200, (await World.AdjustmentsAsync()).Count);
+        Assert.Equal(1_800 * 100 + 200 * 99, (await World.StockAsync("WH1")).Values.Sum());
+        Assert.Single(await World.RunsAsync());
     }
 
     [Fact]
     public async Task An_unknown_warehouse_is_dead_at_once()
     {
-        await using var engine = await _world.StartAsync();
+        await using var engine = await World.StartAsync();
 
         var job = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("NOPE", "count-1"));
 
@@ -120,8 +115,8 @@ public sealed class SnapshotValidationTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_snapshot_file_is_dead_at_once()
     {
-        await using var engine = await _world.StartAsync();
-        await _world.AddWarehouseAsync("WH1");
+        await using var engine = await World.StartAsync();
+        await World.AddWarehouseAsync("WH1");
 
         var job = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH1", "count-9"));
 
@@ -136,7 +131,7 @@ public sealed class SnapshotValidationTests : IAsyncLifetime
     [InlineData("WH/1", "count-1", "Warehouse code 'WH/1' is not valid")]
     public async Task Arguments_that_are_not_plain_names_are_dead_at_once(string warehouse, string snapshotId, string expected)
     {
-        await using var engine = await _world.StartAsync();
+        await using var engine = await World.StartAsync();
 
         var job = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs(warehouse, snapshotId));
 

@@ -7,30 +7,24 @@ using Jobs.Tests.Support;
 namespace Jobs.Tests.Inventory;
 
 /// <summary>Snapshots from the warehouse endpoint (the sandbox's warehouse on loopback): success, 404, retried failures.</summary>
-public sealed class WarehouseEndpointTests : IAsyncLifetime
+public sealed class WarehouseEndpointTests : InventoryTests
 {
-    private InventoryScenario _world = null!;
-
-    public async Task InitializeAsync() => _world = await InventoryScenario.CreateAsync();
-
-    public async Task DisposeAsync() => await _world.DisposeAsync();
-
     [Fact]
     public async Task A_snapshot_from_the_warehouse_endpoint_is_reconciled()
     {
         await using var sandbox = await SandboxHost.StartAsync();
-        await using var engine = await _world.StartAsync(sandbox);
-        await _world.AddWarehouseAsync("WH-EAST", source: "http");
-        await _world.SeedStockAsync("WH-EAST", ("A", 100), ("B", 50));
-        sandbox.Get<WarehouseState>().PutSnapshot("WH-EAST", "2024-06-01.1", _world.Csv(("A", 101), ("B", 30)));
+        await using var engine = await World.StartAsync(sandbox);
+        await World.AddWarehouseAsync("WH-EAST", source: "http");
+        await World.SeedStockAsync("WH-EAST", ("A", 100), ("B", 50));
+        sandbox.Get<WarehouseState>().PutSnapshot("WH-EAST", "2024-06-01.1", World.Csv(("A", 101), ("B", 30)));
 
         var job = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH-EAST", "2024-06-01.1"));
 
         Assert.Equal(JobState.Succeeded, job.State);
-        Assert.Equal(new Dictionary<string, int> { ["A"] = 101, ["B"] = 50 }, await _world.StockAsync("WH-EAST"));
-        Assert.Equal([("A", "applied"), ("B", "pending_review")], (await _world.DiscrepanciesAsync()).Select(d => (d.Sku, d.Status)));
+        Assert.Equal(new Dictionary<string, int> { ["A"] = 101, ["B"] = 50 }, await World.StockAsync("WH-EAST"));
+        Assert.Equal([("A", "applied"), ("B", "pending_review")], (await World.DiscrepanciesAsync()).Select(d => (d.Sku, d.Status)));
         Assert.Equal($"{sandbox.BaseUri}warehouse/WH-EAST/snapshots/2024-06-01.1",
-            await _world.Schema.ScalarAsync<string>("select source from {app}.inventory_run"));
+            await World.Schema.ScalarAsync<string>("select source from {app}.inventory_run"));
         Assert.Equal(1, sandbox.Get<WarehouseState>().Requests("WH-EAST", "2024-06-01.1"));
     }
 
@@ -38,8 +32,8 @@ public sealed class WarehouseEndpointTests : IAsyncLifetime
     public async Task A_snapshot_the_endpoint_does_not_have_is_dead_at_once()
     {
         await using var sandbox = await SandboxHost.StartAsync();
-        await using var engine = await _world.StartAsync(sandbox);
-        await _world.AddWarehouseAsync("WH-EAST", source: "http");
+        await using var engine = await World.StartAsync(sandbox);
+        await World.AddWarehouseAsync("WH-EAST", source: "http");
         sandbox.Get<WarehouseState>().AddWarehouse("WH-EAST");
 
         var job = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH-EAST", "missing"));
@@ -48,18 +42,18 @@ public sealed class WarehouseEndpointTests : IAsyncLifetime
         Assert.Equal(
             $"Snapshot 'missing' of warehouse 'WH-EAST' does not exist: {sandbox.BaseUri}warehouse/WH-EAST/snapshots/missing answered 404 warehouse 'WH-EAST' has no snapshot 'missing'",
             Assert.Single(job.Errors).Error);
-        Assert.Empty(await _world.RunsAsync());
+        Assert.Empty(await World.RunsAsync());
     }
 
     [Fact]
     public async Task Server_errors_from_the_warehouse_are_retried_until_it_answers()
     {
         await using var sandbox = await SandboxHost.StartAsync();
-        await using var engine = await _world.StartAsync(sandbox);
-        await _world.AddWarehouseAsync("WH-EAST", source: "http");
-        await _world.SeedStockAsync("WH-EAST", ("A", 100));
+        await using var engine = await World.StartAsync(sandbox);
+        await World.AddWarehouseAsync("WH-EAST", source: "http");
+        await World.SeedStockAsync("WH-EAST", ("A", 100));
         var warehouse = sandbox.Get<WarehouseState>();
-        warehouse.PutSnapshot("WH-EAST", "count-1", _world.Csv(("A", 99)));
+        warehouse.PutSnapshot("WH-EAST", "count-1", World.Csv(("A", 99)));
         warehouse.FailNext(2, 503);
 
         var job = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH-EAST", "count-1"));
@@ -72,8 +66,8 @@ public sealed class WarehouseEndpointTests : IAsyncLifetime
         });
         Assert.Equal(2, job.Errors.Count);
         Assert.Equal(3, warehouse.Requests("WH-EAST", "count-1"));
-        Assert.Equal(99, (await _world.StockAsync("WH-EAST"))["A"]);
-        Assert.Single(await _world.AdjustmentsAsync());
+        Assert.Equal(99, (await World.StockAsync("WH-EAST"))["A"]);
+        Assert.Single(await World.AdjustmentsAsync());
     }
 
     [Fact]
@@ -84,8 +78,8 @@ public sealed class WarehouseEndpointTests : IAsyncLifetime
         probe.Start();
         var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        await using var engine = await _world.StartAsync(settings: new() { ["App:Inventory:WarehouseUrl"] = $"http://127.0.0.1:{port}/warehouse/" });
-        await _world.AddWarehouseAsync("WH-EAST", source: "http");
+        await using var engine = await World.StartAsync(settings: new() { ["App:Inventory:WarehouseUrl"] = $"http://127.0.0.1:{port}/warehouse/" });
+        await World.AddWarehouseAsync("WH-EAST", source: "http");
 
         var job = await engine.Client.EnqueueAsync(new ReconcileInventoryArgs("WH-EAST", "count-1"));
         var info = await Eventually.ReturnsAsync(async () => (await engine.Client.GetAsync(job.Id))!, j => j.Errors.Count >= 2,
@@ -99,9 +93,9 @@ public sealed class WarehouseEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_warehouse_url_that_is_not_http_stops_the_worker_at_start_naming_the_key()
     {
-        using var host = TestEngine.Build(_world.Schema, jobs => jobs.AddBusinessJobs(), new Dictionary<string, string?>
+        using var host = TestEngine.Build(World.Schema, jobs => jobs.AddBusinessJobs(), new Dictionary<string, string?>
         {
-            ["App:Schema"] = _world.Schema.AppSchema,
+            ["App:Schema"] = World.Schema.AppSchema,
             ["App:Inventory:WarehouseUrl"] = "ftp://wms.example/warehouse/",
         }, server: false, services: null, out _);
 
