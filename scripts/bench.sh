@@ -11,13 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 if [ -z "${ConnectionStrings__Jobs:-}" ]; then
-  work=$(mktemp -d /tmp/jobs-bench.XXXXXX)
-  chmod 755 "$work"
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  trap 'scripts/pg.sh stop "$work/pg"; rm -rf "$work"' EXIT
-  scripts/pg.sh start "$work/pg" "$port" jobs_bench >&2
-  export ConnectionStrings__Jobs
-  ConnectionStrings__Jobs=$(scripts/pg.sh url "$port" jobs_bench)
+  exec scripts/pg.sh throwaway jobs_bench "scripts/$(basename "$0")" "$@"
 fi
 
 dotnet build bench/Bench.csproj -c Release -nologo -clp:ErrorsOnly >&2

@@ -5,6 +5,8 @@
 #                                       listening on 127.0.0.1:PORT; create DB if missing
 #   scripts/pg.sh stop DIR              stop it
 #   scripts/pg.sh url PORT [DB]         print the Npgsql connection string
+#   scripts/pg.sh throwaway DB CMD...   run CMD with ConnectionStrings__Jobs set to a server started
+#                                       for it on a free port (data in a temporary folder, removed after)
 #
 # PostgreSQL refuses to run as root: as root, the server runs as the `postgres` OS user.
 set -euo pipefail
@@ -64,11 +66,23 @@ url() {
   echo "Host=127.0.0.1;Port=$1;Username=postgres;Database=${2:-jobs}"
 }
 
+throwaway() {
+  local db=$1 port
+  shift
+  work=$(mktemp -d /tmp/jobs-pg.XXXXXX)  # global: the EXIT trap reads it
+  chmod 755 "$work"  # the server runs as its own user and must reach its data folder
+  trap 'stop "$work/pg"; rm -rf "$work"' EXIT
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  start "$work/pg" "$port" "$db" >&2
+  ConnectionStrings__Jobs=$(url "$port" "$db") "$@"
+}
+
 cmd=${1:-}
 shift || true
 case "$cmd" in
   start) start "$@" ;;
   stop) stop "$@" ;;
   url) url "$@" ;;
-  *) echo "usage: scripts/pg.sh start DIR PORT [DB] | stop DIR | url PORT [DB]" >&2; exit 2 ;;
+  throwaway) throwaway "$@" ;;
+  *) echo "usage: scripts/pg.sh start DIR PORT [DB] | stop DIR | url PORT [DB] | throwaway DB CMD..." >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 using Jobs.Engine;
 using Jobs.Http;
 using Jobs.Payments;
+using Jobs.Inventory;
 using Jobs.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,7 @@ public static class JobsCatalog
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AppSchemaStartup>());
         // BUSINESS JOBS: each job adds its registration here.
         jobs.AddPayments();
+        jobs.AddInventory();
         return jobs;
     }
 }

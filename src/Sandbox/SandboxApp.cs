@@ -1,4 +1,5 @@
 using Jobs.Sandbox.Gateway;
+using Jobs.Sandbox.Warehouse;
 
 namespace Jobs.Sandbox;
 
@@ -15,10 +16,12 @@ public static class SandboxApp
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // PEERS: services
         builder.Services.AddGateway();
+        builder.Services.AddWarehouse();
         var app = builder.Build();
         app.MapGet("/", () => "jobs sandbox");
         // PEERS: routes
         app.MapGateway();
+        app.MapWarehouse();
         return app;
     }
 }

@@ -1,0 +1,129 @@
+using System.Net;
+using Jobs.Engine.Handlers;
+using Jobs.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Jobs.Inventory.Snapshots;
+
+/// <summary>
+/// Opens a warehouse's count snapshot, from the warehouse endpoint or from a file, and sorts what
+/// can go wrong: a snapshot or configuration that does not exist fails the job for good; an
+/// endpoint that is down, slow, or answers 408, 429 or 5xx fails the attempt, to be retried.
+/// </summary>
+internal sealed class SnapshotSource(
+    IHttpClientFactory httpClients,
+    OutboundPipelines pipelines,
+    IOptions<InventoryOptions> options,
+    TimeProvider timeProvider,
+    ILogger<SnapshotSource> logger)
+{
+    /// <summary>The name of the HttpClient that fetches snapshots.</summary>
+    public const string HttpClientName = "inventory.warehouse";
+
+    private readonly InventoryOptions _options = options.Value;
+
+    public Task<OpenedSnapshot> OpenAsync(WarehouseRow warehouse, string snapshotId, CancellationToken cancellationToken) =>
+        warehouse.SnapshotSource == "file"
+            ? Task.FromResult(OpenFile(warehouse.Code, snapshotId))
+            : OpenHttpAsync(warehouse.Code, snapshotId, cancellationToken);
+
+    private OpenedSnapshot OpenFile(string warehouse, string snapshotId)
+    {
+        if (string.IsNullOrEmpty(_options.SnapshotDirectory))
+        {
+            throw new PermanentJobFailureException(
+                $"Warehouse '{warehouse}' publishes snapshots as files, but {InventoryOptions.SectionName}:SnapshotDirectory is not set.");
+        }
+        // Codes and ids are checked to be plain names (no separators, no leading dot), so the path
+        // stays inside the snapshot folder.
+        var path = Path.Combine(_options.SnapshotDirectory, warehouse, snapshotId + ".csv");
+        try
+        {
+            return new OpenedSnapshot(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new PermanentJobFailureException($"Snapshot '{snapshotId}' of warehouse '{warehouse}' does not exist: no file {path}.");
+        }
+    }
+
+    private async Task<OpenedSnapshot> OpenHttpAsync(string warehouse, string snapshotId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(_options.WarehouseUrl))
+        {
+            throw new PermanentJobFailureException(
+                $"Warehouse '{warehouse}' publishes snapshots over HTTP, but {InventoryOptions.SectionName}:WarehouseUrl is not set.");
+        }
+        var root = new Uri(_options.WarehouseUrl.EndsWith('/') ? _options.WarehouseUrl : _options.WarehouseUrl + "/");
+        var uri = new Uri(root, $"{Uri.EscapeDataString(warehouse)}/snapshots/{Uri.EscapeDataString(snapshotId)}");
+        var policy = new OutboundPolicy { AttemptTimeout = _options.RequestTimeout };
+        var http = httpClients.CreateClient(HttpClientName);
+        HttpResponseMessage response;
+        try
+        {
+            // Only the wait for the response headers is bounded here; the body streams into the
+            // database under the job's own timeout.
+            response = await pipelines.For(ReconcileInventoryArgs.Kind, uri, policy).ExecuteAsync(async token =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                request.Headers.Accept.ParseAdd("text/csv");
+                return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+            }, cancellationToken);
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw Unavailable(uri, $"its circuit is open after repeated failures", e.RetryAfter ?? policy.BreakDuration, e);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw Unavailable(uri, $"no answer within {_options.RequestTimeout.TotalSeconds:0.###} s", TimeSpan.Zero, e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw Unavailable(uri, e.Message, TimeSpan.Zero, e);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return new OpenedSnapshot(await response.Content.ReadAsStreamAsync(cancellationToken), uri.ToString(), response);
+        }
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            var body = await ReadSnippetAsync(response, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new PermanentJobFailureException(
+                    $"Snapshot '{snapshotId}' of warehouse '{warehouse}' does not exist: {uri} answered 404 {body}".TrimEnd());
+            }
+            if (status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+            {
+                throw Unavailable(uri, $"it answered {status} {body}".TrimEnd(), RetryAfter(response), null);
+            }
+            throw new PermanentJobFailureException($"The warehouse endpoint refused {uri}: {status} {body}".TrimEnd());
+        }
+    }
+
+    private RetryJobException Unavailable(Uri uri, string why, TimeSpan retryAfter, Exception? inner)
+    {
+        InventoryLog.WarehouseUnavailable(logger, uri.GetLeftPart(UriPartial.Path), why);
+        return new RetryJobException($"The warehouse endpoint is unavailable ({uri}): {why}", retryAfter, inner);
+    }
+
+    private TimeSpan RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => TimeSpan.Zero,
+    };
+
+    private static async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        text = text.ReplaceLineEndings(" ").Trim();
+        return text.Length <= 200 ? text : text[..200] + "...";
+    }
+}

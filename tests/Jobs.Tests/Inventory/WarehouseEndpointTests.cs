@@ -1,0 +1,107 @@
+using Jobs.Engine.States;
+using Jobs.Inventory;
+using Jobs.Testing;
+using Jobs.Sandbox.Warehouse;
+using Jobs.Tests.Support;
+
+namespace Jobs.Tests.Inventory;
+
+/// <summary>Snapshots from the warehouse endpoint (the sandbox's warehouse on loopback): success, 404, retried failures.</summary>
+public sealed class WarehouseEndpointTests : InventoryTests
+{
+    [Fact]
+    public async Task A_snapshot_from_the_warehouse_endpoint_is_reconciled()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        await using var engine = await World.StartAsync(sandbox);
+        await World.AddWarehouseAsync("WH-EAST", source: "http");
+        await World.SeedStockAsync("WH-EAST", ("A", 100), ("B", 50));
+        sandbox.Get<WarehouseState>().PutSnapshot("WH-EAST", "2024-06-01.1", World.Csv(("A", 101), ("B", 30)));
+
+        var job = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH-EAST", "2024-06-01.1"));
+
+        Assert.Equal(JobState.Succeeded, job.State);
+        Assert.Equal(new Dictionary<string, int> { ["A"] = 101, ["B"] = 50 }, await World.StockAsync("WH-EAST"));
+        Assert.Equal([("A", "applied"), ("B", "pending_review")], (await World.DiscrepanciesAsync()).Select(d => (d.Sku, d.Status)));
+        Assert.Equal($"{sandbox.BaseUri}warehouse/WH-EAST/snapshots/2024-06-01.1",
+            await World.Schema.ScalarAsync<string>("select source from {app}.inventory_run"));
+        Assert.Equal(1, sandbox.Get<WarehouseState>().Requests("WH-EAST", "2024-06-01.1"));
+    }
+
+    [Fact]
+    public async Task A_snapshot_the_endpoint_does_not_have_is_dead_at_once()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        await using var engine = await World.StartAsync(sandbox);
+        await World.AddWarehouseAsync("WH-EAST", source: "http");
+        sandbox.Get<WarehouseState>().AddWarehouse("WH-EAST");
+
+        var job = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH-EAST", "missing"));
+
+        Assert.Equal((JobState.Dead, 1), (job.State, job.Attempt));
+        Assert.Equal(
+            $"Snapshot 'missing' of warehouse 'WH-EAST' does not exist: {sandbox.BaseUri}warehouse/WH-EAST/snapshots/missing answered 404 warehouse 'WH-EAST' has no snapshot 'missing'",
+            Assert.Single(job.Errors).Error);
+        Assert.Empty(await World.RunsAsync());
+    }
+
+    [Fact]
+    public async Task Server_errors_from_the_warehouse_are_retried_until_it_answers()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        await using var engine = await World.StartAsync(sandbox);
+        await World.AddWarehouseAsync("WH-EAST", source: "http");
+        await World.SeedStockAsync("WH-EAST", ("A", 100));
+        var warehouse = sandbox.Get<WarehouseState>();
+        warehouse.PutSnapshot("WH-EAST", "count-1", World.Csv(("A", 99)));
+        warehouse.FailNext(2, 503);
+
+        var job = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH-EAST", "count-1"));
+
+        Assert.Equal((JobState.Succeeded, 3), (job.State, job.Attempt));
+        Assert.All(job.Errors, e =>
+        {
+            Assert.Equal(typeof(Engine.Handlers.RetryJobException).FullName, e.Type);
+            Assert.Contains("answered 503 warehouse system unavailable", e.Error, StringComparison.Ordinal);
+        });
+        Assert.Equal(2, job.Errors.Count);
+        Assert.Equal(3, warehouse.Requests("WH-EAST", "count-1"));
+        Assert.Equal(99, (await World.StockAsync("WH-EAST"))["A"]);
+        Assert.Single(await World.AdjustmentsAsync());
+    }
+
+    [Fact]
+    public async Task An_unreachable_warehouse_endpoint_is_retried()
+    {
+        // A port nothing listens on: the connection is refused.
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        await using var engine = await World.StartAsync(settings: new() { ["App:Inventory:WarehouseUrl"] = $"http://127.0.0.1:{port}/warehouse/" });
+        await World.AddWarehouseAsync("WH-EAST", source: "http");
+
+        var job = await engine.Client.EnqueueAsync(new ReconcileInventoryArgs("WH-EAST", "count-1"));
+        var info = await Eventually.ReturnsAsync(async () => (await engine.Client.GetAsync(job.Id))!, j => j.Errors.Count >= 2,
+            "two failed attempts");
+
+        Assert.NotEqual(JobState.Dead, info.State);
+        Assert.All(info.Errors, e => Assert.StartsWith(
+            $"The warehouse endpoint is unavailable (http://127.0.0.1:{port}/warehouse/WH-EAST/snapshots/count-1)", e.Error, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_warehouse_url_that_is_not_http_stops_the_worker_at_start_naming_the_key()
+    {
+        using var host = TestEngine.Build(World.Schema, jobs => jobs.AddBusinessJobs(), new Dictionary<string, string?>
+        {
+            ["App:Schema"] = World.Schema.AppSchema,
+            ["App:Inventory:WarehouseUrl"] = "ftp://wms.example/warehouse/",
+        }, server: false, services: null, out _);
+
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("App:Inventory:WarehouseUrl must be an absolute http or https URL; it is 'ftp://wms.example/warehouse/'.",
+            failure.Message, StringComparison.Ordinal);
+    }
+}
