@@ -1,6 +1,7 @@
 using Jobs.Engine;
 using Jobs.Http;
 using Jobs.Storage;
+using Jobs.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,7 @@ public static class JobsCatalog
         services.TryAddSingleton<OutboundPipelines>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AppSchemaStartup>());
         // BUSINESS JOBS: each job adds its registration here.
+        jobs.AddWebhooks();
         return jobs;
     }
 }
