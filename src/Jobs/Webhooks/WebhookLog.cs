@@ -11,7 +11,7 @@ internal static partial class WebhookLog
     [LoggerMessage(EventId = 3200, Level = LogLevel.Debug, Message = "Webhook {MessageId} delivered to endpoint {EndpointId} ({Host}) with {StatusCode} in {LatencyMs:0.0} ms")]
     public static partial void Delivered(ILogger logger, string messageId, long endpointId, string host, int statusCode, double latencyMs);
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Webhook {MessageId} to endpoint {EndpointId} ({Host}) failed on attempt {Attempt}: {Error}")]
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Debug, Message = "Webhook {MessageId} to endpoint {EndpointId} ({Host}) failed on attempt {Attempt}: {Error}")]
     public static partial void AttemptFailed(ILogger logger, string messageId, long endpointId, string host, int attempt, string error);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Webhook endpoint {EndpointId} disabled: {Reason}")]

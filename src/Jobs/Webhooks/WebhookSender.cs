@@ -114,13 +114,20 @@ internal sealed class WebhookSender(IHttpClientFactory clients, OutboundPipeline
     /// <summary>The start of an error response, for the attempt's record: a receiver's body is read no further.</summary>
     private static async Task<string> ReadStartAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         var buffer = new byte[ErrorBodyBytes];
         var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
+        try
         {
-            read += n;
+            await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+            int n;
+            while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
+            {
+                read += n;
+            }
+        }
+        catch (IOException)
+        {
+            // The status is what counts; a body cut short only shortens the record.
         }
         var text = Encoding.UTF8.GetString(buffer, 0, read).ReplaceLineEndings(" ").Trim();
         return read == buffer.Length ? text + "…" : text;

@@ -53,7 +53,7 @@ public sealed class WebhooksOptions
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Calls to an endpoint within 30 seconds before its breaker may trip (at half of them failing). The default value is 10.</summary>
+    /// <summary>Calls to an endpoint within 30 seconds before its breaker may trip (at half of them failing). The default value is 5.</summary>
     [Range(2, 10_000)]
-    public int BreakerMinimumThroughput { get; set; } = 10;
+    public int BreakerMinimumThroughput { get; set; } = 5;
 }
