@@ -29,6 +29,15 @@ if [ -z "${ConnectionStrings__Jobs:-}" ]; then
   ConnectionStrings__Jobs=$(scripts/pg.sh url "$port" jobs)
 fi
 
+# Webhook secrets are encrypted at rest under a key the worker requires: a local one, made once and
+# kept in .local (never committed). Local runs may deliver to receivers on loopback (the sandbox).
+if [ -z "${App__Webhooks__SecretKey:-}" ]; then
+  [ -s .local/webhook-secret.key ] || head -c 32 /dev/urandom | base64 > .local/webhook-secret.key
+  export App__Webhooks__SecretKey
+  App__Webhooks__SecretKey=$(cat .local/webhook-secret.key)
+fi
+export App__Webhooks__AllowLoopback=${App__Webhooks__AllowLoopback:-true}
+
 echo "run.sh: building"
 dotnet build Jobs.sln -c Release -nologo -v q -clp:"ErrorsOnly;NoSummary"
 

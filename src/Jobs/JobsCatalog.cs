@@ -1,8 +1,11 @@
+using Jobs.Backups;
+using Jobs.CacheWarming;
 using Jobs.Engine;
 using Jobs.Http;
-using Jobs.Payments;
 using Jobs.Inventory;
+using Jobs.Payments;
 using Jobs.Storage;
+using Jobs.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -20,9 +23,11 @@ public static class JobsCatalog
         services.TryAddSingleton<AppDatabase>();
         services.TryAddSingleton<OutboundPipelines>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AppSchemaStartup>());
-        // BUSINESS JOBS: each job adds its registration here.
-        jobs.AddPayments();
-        jobs.AddInventory();
-        return jobs;
+        return jobs
+            .AddPayments()
+            .AddInventory()
+            .AddWebhooks()
+            .AddCacheWarming()
+            .AddBackups();
     }
 }

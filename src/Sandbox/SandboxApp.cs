@@ -1,4 +1,6 @@
+using Jobs.Sandbox.CacheTargets;
 using Jobs.Sandbox.Gateway;
+using Jobs.Sandbox.Receiver;
 using Jobs.Sandbox.Warehouse;
 
 namespace Jobs.Sandbox;
@@ -14,14 +16,16 @@ public static class SandboxApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // PEERS: services
         builder.Services.AddGateway();
         builder.Services.AddWarehouse();
+        builder.Services.AddReceiver();
+        builder.Services.AddCacheTargets();
         var app = builder.Build();
         app.MapGet("/", () => "jobs sandbox");
-        // PEERS: routes
         app.MapGateway();
         app.MapWarehouse();
+        app.MapReceiver();
+        app.MapCacheTargets();
         return app;
     }
 }

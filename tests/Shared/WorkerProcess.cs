@@ -52,6 +52,7 @@ public sealed class WorkerProcess : IDisposable
         start.Environment["App__Schema"] = schema.AppSchema;
         start.Environment["Jobs__Server__HeartbeatInterval"] = "00:00:00.200";
         start.Environment["Jobs__Server__ServerTimeout"] = "00:00:02";
+        start.Environment["App__Webhooks__SecretKey"] = TestKeys.WebhookSecretKey;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

@@ -1,0 +1,70 @@
+using Jobs.Engine.States;
+using Jobs.Testing;
+
+namespace Jobs.Tests.Webhooks;
+
+/// <summary>The SSRF guard: deliveries never connect to the worker's own network unless configuration allows it.</summary>
+public sealed class WebhookSsrfTests : IAsyncLifetime
+{
+    private TestSchema _schema = null!;
+
+    public async Task InitializeAsync() => _schema = await TestSchema.CreateAsync();
+
+    public async Task DisposeAsync() => await _schema.DisposeAsync();
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/", "169.254.169.254", "link-local")]
+    [InlineData("http://10.0.0.1/hook", "10.0.0.1", "private")]
+    [InlineData("https://[fd00::1]/hook", "fd00::1", "unique-local")]
+    [InlineData("http://100.64.0.1/hook", "100.64.0.1", "carrier-grade NAT")]
+    [InlineData("http://0.0.0.0/hook", "0.0.0.0", "unspecified")]
+    public async Task A_delivery_to_a_refused_address_is_dead_at_once_with_the_reason(string url, string address, string what)
+    {
+        await using var hooks = await WebhookHarness.StartAsync(_schema, new() { ["App:Webhooks:AllowLoopback"] = "false" });
+        var endpoint = await hooks.Endpoints.CreateAsync(url);
+
+        var published = await hooks.Publisher.PublishAsync("invoice.paid", new { InvoiceId = 1 });
+        var job = await hooks.FinishedAsync(published.Deliveries[0].JobId, JobState.Dead);
+
+        Assert.Equal(1, job.Attempt);
+        var error = Assert.Single(job.Errors).Error;
+        Assert.Contains($"resolves to {address}", error);
+        Assert.Contains(what, error);
+        Assert.Equal("failed", (await hooks.DeliveryAsync(published.MessageId, endpoint.EndpointId)).Status);
+        Assert.Equal("blocked", await _schema.ScalarAsync<string>("select outcome from {app}.webhook_attempt"));
+    }
+
+    [Theory]
+    [InlineData("::ffff:127.0.0.1")]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost")]
+    public async Task A_loopback_receiver_is_never_reached_when_loopback_is_not_allowed(string host)
+    {
+        await using var hooks = await WebhookHarness.StartAsync(_schema, new() { ["App:Webhooks:AllowLoopback"] = "false" });
+        var hostPart = host.Contains(':') ? $"[{host}]" : host;
+        await hooks.Endpoints.CreateAsync($"http://{hostPart}:{hooks.Sandbox.BaseUri.Port}/receiver/internal");
+
+        var published = await hooks.Publisher.PublishAsync("invoice.paid", new { InvoiceId = 2 });
+        var job = await hooks.FinishedAsync(published.Deliveries[0].JobId, JobState.Dead);
+
+        Assert.Contains("a loopback address", Assert.Single(job.Errors).Error);
+        // The receiver listens there: refused before connecting, it saw nothing.
+        Assert.Empty(hooks.Receiver.Received("internal"));
+    }
+
+    [Fact]
+    public async Task A_network_on_the_allow_list_is_reached()
+    {
+        await using var hooks = await WebhookHarness.StartAsync(_schema, new()
+        {
+            ["App:Webhooks:AllowLoopback"] = "false",
+            ["App:Webhooks:AllowedNetworks:0"] = "127.0.0.0/8",
+        });
+        await hooks.Endpoints.CreateAsync($"http://[::ffff:127.0.0.1]:{hooks.Sandbox.BaseUri.Port}/receiver/allowed");
+
+        var published = await hooks.Publisher.PublishAsync("invoice.paid", new { InvoiceId = 3 });
+        await hooks.FinishedAsync(published.Deliveries[0].JobId, JobState.Succeeded);
+
+        Assert.Single(hooks.Receiver.Received("allowed"));
+    }
+}
