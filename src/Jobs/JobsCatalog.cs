@@ -1,3 +1,4 @@
+using Jobs.CacheWarming;
 using Jobs.Engine;
 using Jobs.Http;
 using Jobs.Storage;
@@ -19,6 +20,7 @@ public static class JobsCatalog
         services.TryAddSingleton<OutboundPipelines>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AppSchemaStartup>());
         // BUSINESS JOBS: each job adds its registration here.
+        jobs.AddCacheWarming();
         return jobs;
     }
 }

@@ -1,3 +1,5 @@
+using Jobs.Sandbox.CacheTargets;
+
 namespace Jobs.Sandbox;
 
 /// <summary>
@@ -12,9 +14,11 @@ public static class SandboxApp
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // PEERS: services
+        builder.Services.AddCacheTargets();
         var app = builder.Build();
         app.MapGet("/", () => "jobs sandbox");
         // PEERS: routes
+        app.MapCacheTargets();
         return app;
     }
 }
