@@ -1,3 +1,4 @@
+using Jobs.Backups;
 using Jobs.CacheWarming;
 using Jobs.Engine;
 using Jobs.Http;
@@ -21,6 +22,7 @@ public static class JobsCatalog
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AppSchemaStartup>());
         // BUSINESS JOBS: each job adds its registration here.
         jobs.AddCacheWarming();
+        jobs.AddBackups();
         return jobs;
     }
 }
