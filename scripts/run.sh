@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Runs the product: the worker and the dashboard, against the PostgreSQL in ConnectionStrings__Jobs,
 # or, when that is unset, a local one started here with its data under .local/pg (kept between runs).
+# It also starts the sandbox (a payment gateway speaking Stripe's capture API, a warehouse, a webhook
+# receiver, cache targets, all on loopback), points the business jobs at it, and gives each job
+# something to do, so every job can be seen running.
 #
 #   scripts/run.sh                 start everything; Ctrl+C stops it
-#   DASHBOARD_PORT=5080 scripts/run.sh
+#   DASHBOARD_PORT=5080 SANDBOX_PORT=5090 RUN_DEMO=0 scripts/run.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mkdir -p .local/logs
 
 dashboard_port=${DASHBOARD_PORT:-5080}
+sandbox_port=${SANDBOX_PORT:-5090}
+sandbox="http://127.0.0.1:$sandbox_port/"
 started_pg=""
 pids=()
 cleanup() {
@@ -38,9 +43,21 @@ if [ -z "${App__Webhooks__SecretKey:-}" ]; then
 fi
 export App__Webhooks__AllowLoopback=${App__Webhooks__AllowLoopback:-true}
 
+# The business jobs talk to the sandbox unless told otherwise.
+export App__Payments__GatewayUrl=${App__Payments__GatewayUrl:-${sandbox}gateway/}
+export App__Payments__ApiKey=${App__Payments__ApiKey:-sk_test_sandbox}
+export App__Inventory__WarehouseUrl=${App__Inventory__WarehouseUrl:-${sandbox}warehouse/}
+export App__CacheWarming__Sitemaps__0=${App__CacheWarming__Sitemaps__0:-${sandbox}cache/sitemap.xml}
+export App__Backups__TargetDirectory=${App__Backups__TargetDirectory:-$root/.local/backups}
+export Demo__SandboxUrl=$sandbox
+mkdir -p "$App__Backups__TargetDirectory"
+
 echo "run.sh: building"
 dotnet build Jobs.sln -c Release -nologo -v q -clp:"ErrorsOnly;NoSummary"
 
+dotnet src/Sandbox/bin/Release/net10.0/Jobs.Sandbox.dll --urls "http://127.0.0.1:$sandbox_port" \
+  > >(tee .local/logs/sandbox.log | sed -u 's/^/sandbox   | /') 2>&1 &
+pids+=($!)
 dotnet src/Worker/bin/Release/net10.0/Jobs.Worker.dll > >(tee .local/logs/worker.log | sed -u 's/^/worker    | /') 2>&1 &
 pids+=($!)
 ASPNETCORE_URLS="http://127.0.0.1:$dashboard_port" dotnet src/Dashboard/bin/Release/net10.0/Jobs.Dashboard.dll \
@@ -52,11 +69,18 @@ enqueue="select jobs.enqueue('diag.sleep', '{\\\"ms\\\": 500}')"
 cat <<INFO
 
   Dashboard   http://127.0.0.1:$dashboard_port/
+  Sandbox     $sandbox  (gateway/, warehouse/, receiver/demo, cache/)
   Database    $ConnectionStrings__Jobs
-  Logs        .local/logs/worker.log  .local/logs/dashboard.log
+  Logs        .local/logs/worker.log  .local/logs/dashboard.log  .local/logs/sandbox.log
+  Backups     $App__Backups__TargetDirectory
   Enqueue     $enqueue
 
   Ctrl+C stops everything.
 
 INFO
+if [ "${RUN_DEMO:-1}" = 1 ]; then
+  # Give every business job something to do once the sandbox answers.
+  for _ in $(seq 1 100); do curl -fs "$sandbox" >/dev/null 2>&1 && break; sleep 0.2; done
+  dotnet src/Worker/bin/Release/net10.0/Jobs.Worker.dll demo 2>&1 | sed -u 's/^/demo      | /' || echo "run.sh: the demo could not enqueue its jobs (see above)"
+fi
 wait -n "${pids[@]}"

@@ -8,7 +8,6 @@ using Jobs.Storage;
 using Jobs.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace Jobs;
 
@@ -22,7 +21,7 @@ public static class JobsCatalog
         services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<AppDatabase>();
         services.TryAddSingleton<OutboundPipelines>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AppSchemaStartup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobsStartupTask, AppSchemaStartup>());
         return jobs
             .AddPayments()
             .AddInventory()

@@ -1,5 +1,12 @@
+using Jobs.Engine;
 using Jobs.Worker;
+using Jobs.Worker.Demo;
 using Microsoft.Extensions.Hosting;
+
+if (args is ["demo", ..])
+{
+    return await DemoCommand.RunAsync(args[1..]);
+}
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
@@ -7,4 +14,5 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
     ContentRootPath = AppContext.BaseDirectory,
 });
 builder.AddWorker();
-builder.Build().Run();
+await builder.Build().RunStoppableAsync();
+return 0;

@@ -64,7 +64,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         worker.Terminate();
         var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(0, exitCode);
+        Assert.True(exitCode == 0, $"exit code {exitCode}; output:\n{worker.Output}");
         Assert.Equal(JobState.Succeeded, (await _client.Client.GetAsync(quick.Id))!.State);
         var handedBack = await _client.Client.GetAsync(slow.Id);
         Assert.Equal(JobState.Available, handedBack!.State);

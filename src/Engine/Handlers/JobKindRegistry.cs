@@ -34,6 +34,11 @@ public sealed class JobKindRegistry
             var section = configuration?.GetSection(SectionName).GetSection(registration.Kind);
             if (section is not null && section.Exists())
             {
+                // The binder appends to lists it finds filled; a schedule in configuration replaces the code's.
+                if (section.GetSection("Retry:Schedule").Exists() && registration.Options.Retry is { } retry)
+                {
+                    retry.Schedule = null;
+                }
                 section.Bind(registration.Options);
             }
             Validate(registration);

@@ -4,9 +4,10 @@ namespace Jobs.Engine.Storage;
 
 /// <summary>
 /// Brings the schema up to date once per process, before anything uses it: migrates when
-/// <see cref="JobsOptions.MigrateOnStart"/> is set, else checks that someone else did.
+/// <see cref="JobsOptions.MigrateOnStart"/> is set, else checks that someone else did; then runs the
+/// registered <see cref="IJobsStartupTask"/>s (an application's own migrations).
 /// </summary>
-public sealed class JobsSchema(Migrator migrator, IOptions<JobsOptions> options)
+public sealed class JobsSchema(Migrator migrator, IOptions<JobsOptions> options, IEnumerable<IJobsStartupTask> startupTasks)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _ready;
@@ -42,6 +43,10 @@ public sealed class JobsSchema(Migrator migrator, IOptions<JobsOptions> options)
                         $"Schema '{options.Value.Schema}' is at migration {current}, this version needs {expected}. " +
                         "Run the migrations (Jobs:MigrateOnStart=true on one process) before starting.");
                 }
+            }
+            foreach (var task in startupTasks)
+            {
+                await task.RunAsync(cancellationToken);
             }
             _ready = true;
         }

@@ -21,6 +21,7 @@ public static class InventoryJobsBuilderExtensions
         services.AddHttpClient(SnapshotSource.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<SnapshotSource>();
         services.TryAddSingleton<InventoryReconciler>();
+        services.TryAddSingleton<InventoryFanOut>();
         services.TryAddSingleton(sp => new InventoryReviews(
             sp.GetRequiredService<AppDatabase>(), sp.GetRequiredService<InventorySql>(), sp.GetRequiredService<ILogger<InventoryReviews>>()));
         return jobs.AddHandler<ReconcileInventoryHandler, ReconcileInventoryArgs>(kind =>

@@ -30,4 +30,10 @@ internal static partial class InventoryLog
     [LoggerMessage(EventId = 3110, Level = LogLevel.Information,
         Message = "Discrepancy {DiscrepancyId} reviewed by {Reviewer}: {Outcome}")]
     public static partial void Reviewed(ILogger logger, long discrepancyId, string reviewer, ReviewOutcome outcome);
+
+    [LoggerMessage(EventId = 3120, Level = LogLevel.Information, Message = "Warehouse {Warehouse} has published no snapshot yet; nothing to reconcile")]
+    public static partial void NoSnapshot(ILogger logger, string warehouse);
+
+    [LoggerMessage(EventId = 3121, Level = LogLevel.Information, Message = "Enqueued the reconciliation of the latest snapshot of {Count} warehouses")]
+    public static partial void FannedOut(ILogger logger, int count);
 }

@@ -33,11 +33,21 @@ internal sealed class InventoryReconciler(
         var warehouse = await connection.QuerySingleOrDefaultAsync<WarehouseRow>(
                 new CommandDefinition(sql.FindWarehouse, key, cancellationToken: cancellationToken))
             ?? throw new PermanentJobFailureException($"Unknown warehouse '{args.Warehouse}': {database.Schema}.warehouse has no such code.");
+        if (args.SnapshotId == SnapshotSource.Latest)
+        {
+            if (await snapshots.LatestAsync(warehouse, cancellationToken) is not { } latest)
+            {
+                InventoryLog.NoSnapshot(logger, args.Warehouse);
+                return ReconcileReport.Done(null);
+            }
+            args = args with { SnapshotId = latest };
+            key = new { warehouse = args.Warehouse, snapshotId = args.SnapshotId };
+        }
         // Cheap check before fetching the snapshot; the run's unique slot below is what guarantees it.
         if (!args.DryRun && await connection.ExecuteScalarAsync<long?>(
                 new CommandDefinition(sql.FindRun, key, cancellationToken: cancellationToken)) is { } earlier)
         {
-            return ReconcileReport.Done(earlier);
+            return ReconcileReport.Done(earlier) with { SnapshotId = args.SnapshotId };
         }
 
         await using var snapshot = await snapshots.OpenAsync(warehouse, args.SnapshotId, cancellationToken);
@@ -52,7 +62,7 @@ internal sealed class InventoryReconciler(
         if (runId is null)
         {
             // Another job reconciled this snapshot while this one was starting.
-            return ReconcileReport.Done(null);
+            return ReconcileReport.Done(null) with { SnapshotId = args.SnapshotId };
         }
         run.RunId = runId.Value;
 
@@ -82,7 +92,7 @@ internal sealed class InventoryReconciler(
         var outcome = await connection.QuerySingleAsync<RunOutcome>(new CommandDefinition(sql.CompleteRun, run, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         Lap(phases, "commit", clock);
-        return new ReconcileReport(run.RunId, false, load.Rows, outcome, phases);
+        return new ReconcileReport(run.RunId, false, load.Rows, outcome, phases) { SnapshotId = args.SnapshotId };
     }
 
     // Streams the CSV into the temp table with binary COPY. On the first bad line it stops

@@ -7,6 +7,8 @@ namespace Jobs.Inventory;
 /// </summary>
 internal sealed class InventorySql(string s)
 {
+    public string ListWarehouses { get; } = $"select code from {s}.warehouse order by code";
+
     public string FindWarehouse { get; } = $"""
         select code, snapshot_source as SnapshotSource from {s}.warehouse where code = @warehouse
         """;

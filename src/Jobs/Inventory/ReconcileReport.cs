@@ -10,6 +10,9 @@ internal sealed record ReconcileReport(long? RunId, bool AlreadyReconciled, int 
     IReadOnlyDictionary<string, long> PhaseMs)
 {
     public static ReconcileReport Done(long? runId) => new(runId, true, 0, new RunOutcome(0, 0, 0, 0), new Dictionary<string, long>());
+
+    /// <summary>The snapshot reconciled: the one named, or the newest when <c>latest</c> was asked for (null when there was none).</summary>
+    public string? SnapshotId { get; init; }
 }
 
 /// <summary>The discrepancies of a run by outcome.</summary>

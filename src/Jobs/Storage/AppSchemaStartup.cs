@@ -1,14 +1,17 @@
+using Jobs.Engine;
 using Jobs.Engine.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Storage;
 
-/// <summary>Migrates the business schema when the host starts (or checks it is current).</summary>
-internal sealed class AppSchemaStartup(AppDatabase database, IOptions<AppOptions> options, ILogger<Migrator> logger) : IHostedService
+/// <summary>
+/// Migrates the business schema (or checks it is current) at start, after the engine's schema and
+/// before the job server runs a job that needs these tables.
+/// </summary>
+internal sealed class AppSchemaStartup(AppDatabase database, IOptions<AppOptions> options, ILogger<Migrator> logger) : IJobsStartupTask
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var migrator = new Migrator(database.DataSource, database.Schema, AppDatabase.Migrations, logger);
         if (options.Value.MigrateOnStart)
@@ -21,6 +24,4 @@ internal sealed class AppSchemaStartup(AppDatabase database, IOptions<AppOptions
                 $"Schema '{database.Schema}' lacks business migrations this version needs; run them (App:MigrateOnStart=true on one process) first.");
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

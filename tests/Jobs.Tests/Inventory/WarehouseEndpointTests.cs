@@ -96,6 +96,7 @@ public sealed class WarehouseEndpointTests : InventoryTests
         using var host = TestEngine.Build(World.Schema, jobs => jobs.AddBusinessJobs(), new Dictionary<string, string?>
         {
             ["App:Schema"] = World.Schema.AppSchema,
+            ["App:Webhooks:SecretKey"] = TestKeys.WebhookSecretKey,
             ["App:Inventory:WarehouseUrl"] = "ftp://wms.example/warehouse/",
         }, server: false, services: null, out _);
 
@@ -103,5 +104,67 @@ public sealed class WarehouseEndpointTests : InventoryTests
 
         Assert.Contains("App:Inventory:WarehouseUrl must be an absolute http or https URL; it is 'ftp://wms.example/warehouse/'.",
             failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Latest_reconciles_the_newest_published_snapshot_and_then_does_nothing_until_a_newer_one()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        await using var engine = await World.StartAsync(sandbox);
+        await World.AddWarehouseAsync("WH-EAST", source: "http");
+        await World.SeedStockAsync("WH-EAST", ("A", 100));
+        var warehouse = sandbox.Get<WarehouseState>();
+        warehouse.PutSnapshot("WH-EAST", "2026-11-20T09", World.Csv(("A", 98)));
+        warehouse.PutSnapshot("WH-EAST", "2026-11-21T09", World.Csv(("A", 99)));
+
+        var first = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH-EAST", "latest"));
+        var again = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH-EAST", "latest"));
+
+        Assert.Equal((JobState.Succeeded, JobState.Succeeded), (first.State, again.State));
+        Assert.Equal(["2026-11-21T09"], (await World.RunsAsync()).Select(r => r.SnapshotId));
+        Assert.Equal(new Dictionary<string, int> { ["A"] = 99 }, await World.StockAsync("WH-EAST"));
+        Assert.Equal(1, warehouse.Requests("WH-EAST", "2026-11-21T09"));
+        Assert.Equal(0, warehouse.Requests("WH-EAST", "2026-11-20T09"));
+    }
+
+    [Fact]
+    public async Task Latest_from_files_takes_the_greatest_file_name_and_none_is_not_an_error()
+    {
+        await using var engine = await World.StartAsync();
+        await World.AddWarehouseAsync("WH-FILE", source: "file");
+        await World.SeedStockAsync("WH-FILE", ("A", 10));
+
+        var empty = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH-FILE", "latest"));
+        World.WriteSnapshot("WH-FILE", "2026-01-01", World.Csv(("A", 9)));
+        World.WriteSnapshot("WH-FILE", "2026-02-01", World.Csv(("A", 11)));
+        var latest = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH-FILE", "latest"));
+
+        Assert.Equal(JobState.Succeeded, empty.State);
+        Assert.Equal(JobState.Succeeded, latest.State);
+        Assert.Equal(["2026-02-01"], (await World.RunsAsync()).Select(r => r.SnapshotId));
+        Assert.Equal(new Dictionary<string, int> { ["A"] = 11 }, await World.StockAsync("WH-FILE"));
+    }
+
+    [Fact]
+    public async Task Every_warehouse_reconciles_its_latest_snapshot_through_one_job_per_warehouse()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        await using var engine = await World.StartAsync(sandbox);
+        var warehouse = sandbox.Get<WarehouseState>();
+        foreach (var code in new[] { "WH-EAST", "WH-WEST" })
+        {
+            await World.AddWarehouseAsync(code, source: "http");
+            await World.SeedStockAsync(code, ("A", 100));
+            warehouse.PutSnapshot(code, "2026-11-21T09", World.Csv(("A", 97)));
+        }
+
+        var fanOut = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("*", "latest"));
+
+        Assert.Equal(JobState.Succeeded, fanOut.State);
+        await Eventually.TrueAsync(async () => (await World.RunsAsync()).Count == 2, "both warehouses to be reconciled");
+        Assert.Equal(new Dictionary<string, int> { ["A"] = 97 }, await World.StockAsync("WH-EAST"));
+        await Eventually.TrueAsync(async () => (await World.StockAsync("WH-WEST"))["A"] == 97, "the second warehouse to be applied");
+        Assert.Equal(["WH-EAST", "WH-WEST"], await World.Schema.QueryAsync<string>(
+            "select partition_key from {s}.job where kind = 'inventory.reconcile' and args->>'warehouse' <> '*' order by 1"));
     }
 }

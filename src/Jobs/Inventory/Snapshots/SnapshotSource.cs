@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using Jobs.Engine.Handlers;
 using Jobs.Http;
 using Microsoft.Extensions.Logging;
@@ -25,21 +27,60 @@ internal sealed class SnapshotSource(
 
     private readonly InventoryOptions _options = options.Value;
 
+    /// <summary>The snapshot id that asks for the newest snapshot the warehouse published.</summary>
+    public const string Latest = "latest";
+
+    /// <summary>
+    /// The newest snapshot the warehouse published: the greatest id in ordinal order (snapshot ids
+    /// are expected to sort by time, such as <c>2026-11-21T10</c>), or null when there is none.
+    /// </summary>
+    public async Task<string?> LatestAsync(WarehouseRow warehouse, CancellationToken cancellationToken)
+    {
+        IEnumerable<string> ids;
+        if (warehouse.SnapshotSource == "file")
+        {
+            var folder = Path.Combine(RequireDirectory(warehouse.Code), warehouse.Code);
+            ids = Directory.Exists(folder)
+                ? Directory.EnumerateFiles(folder, "*.csv").Select(f => Path.GetFileNameWithoutExtension(f))
+                : [];
+        }
+        else
+        {
+            var uri = new Uri(Root(warehouse.Code), $"{Uri.EscapeDataString(warehouse.Code)}/snapshots/");
+            using var response = await SendAsync(uri, "application/json", HttpCompletionOption.ResponseContentRead, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new PermanentJobFailureException(
+                    $"Warehouse '{warehouse.Code}' is unknown to its endpoint: {uri} answered 404 {await ReadSnippetAsync(response, cancellationToken)}".TrimEnd());
+            }
+            await ThrowUnlessSuccessAsync(response, uri, cancellationToken);
+            ids = await response.Content.ReadFromJsonAsync<string[]>(cancellationToken) ?? [];
+        }
+        return ids.Where(id => id != Latest).Order(StringComparer.Ordinal).LastOrDefault();
+    }
+
     public Task<OpenedSnapshot> OpenAsync(WarehouseRow warehouse, string snapshotId, CancellationToken cancellationToken) =>
         warehouse.SnapshotSource == "file"
             ? Task.FromResult(OpenFile(warehouse.Code, snapshotId))
             : OpenHttpAsync(warehouse.Code, snapshotId, cancellationToken);
 
+    private string RequireDirectory(string warehouse) =>
+        string.IsNullOrEmpty(_options.SnapshotDirectory)
+            ? throw new PermanentJobFailureException(
+                $"Warehouse '{warehouse}' publishes snapshots as files, but {InventoryOptions.SectionName}:SnapshotDirectory is not set.")
+            : _options.SnapshotDirectory;
+
+    private Uri Root(string warehouse) =>
+        string.IsNullOrEmpty(_options.WarehouseUrl)
+            ? throw new PermanentJobFailureException(
+                $"Warehouse '{warehouse}' publishes snapshots over HTTP, but {InventoryOptions.SectionName}:WarehouseUrl is not set.")
+            : new Uri(_options.WarehouseUrl.EndsWith('/') ? _options.WarehouseUrl : _options.WarehouseUrl + "/");
+
     private OpenedSnapshot OpenFile(string warehouse, string snapshotId)
     {
-        if (string.IsNullOrEmpty(_options.SnapshotDirectory))
-        {
-            throw new PermanentJobFailureException(
-                $"Warehouse '{warehouse}' publishes snapshots as files, but {InventoryOptions.SectionName}:SnapshotDirectory is not set.");
-        }
         // Codes and ids are checked to be plain names (no separators, no leading dot), so the path
         // stays inside the snapshot folder.
-        var path = Path.Combine(_options.SnapshotDirectory, warehouse, snapshotId + ".csv");
+        var path = Path.Combine(RequireDirectory(warehouse), warehouse, snapshotId + ".csv");
         try
         {
             return new OpenedSnapshot(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), path);
@@ -52,25 +93,38 @@ internal sealed class SnapshotSource(
 
     private async Task<OpenedSnapshot> OpenHttpAsync(string warehouse, string snapshotId, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(_options.WarehouseUrl))
+        var uri = new Uri(Root(warehouse), $"{Uri.EscapeDataString(warehouse)}/snapshots/{Uri.EscapeDataString(snapshotId)}");
+        // Only the wait for the response headers is bounded here; the body streams into the
+        // database under the job's own timeout.
+        var response = await SendAsync(uri, "text/csv", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.IsSuccessStatusCode)
         {
-            throw new PermanentJobFailureException(
-                $"Warehouse '{warehouse}' publishes snapshots over HTTP, but {InventoryOptions.SectionName}:WarehouseUrl is not set.");
+            return new OpenedSnapshot(await response.Content.ReadAsStreamAsync(cancellationToken), uri.ToString(), response);
         }
-        var root = new Uri(_options.WarehouseUrl.EndsWith('/') ? _options.WarehouseUrl : _options.WarehouseUrl + "/");
-        var uri = new Uri(root, $"{Uri.EscapeDataString(warehouse)}/snapshots/{Uri.EscapeDataString(snapshotId)}");
+        using (response)
+        {
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new PermanentJobFailureException(
+                    $"Snapshot '{snapshotId}' of warehouse '{warehouse}' does not exist: {uri} answered 404 {await ReadSnippetAsync(response, cancellationToken)}".TrimEnd());
+            }
+            await ThrowUnlessSuccessAsync(response, uri, cancellationToken);
+            throw new UnreachableException();
+        }
+    }
+
+    /// <summary>One GET through the warehouse's pipeline; failures to get an answer become retryable.</summary>
+    private async Task<HttpResponseMessage> SendAsync(Uri uri, string accept, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
         var policy = new OutboundPolicy { AttemptTimeout = _options.RequestTimeout };
         var http = httpClients.CreateClient(HttpClientName);
-        HttpResponseMessage response;
         try
         {
-            // Only the wait for the response headers is bounded here; the body streams into the
-            // database under the job's own timeout.
-            response = await pipelines.For(ReconcileInventoryArgs.Kind, uri, policy).ExecuteAsync(async token =>
+            return await pipelines.For(ReconcileInventoryArgs.Kind, uri, policy).ExecuteAsync(async token =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-                request.Headers.Accept.ParseAdd("text/csv");
-                return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+                request.Headers.Accept.ParseAdd(accept);
+                return await http.SendAsync(request, completion, token);
             }, cancellationToken);
         }
         catch (BrokenCircuitException e)
@@ -85,26 +139,22 @@ internal sealed class SnapshotSource(
         {
             throw Unavailable(uri, e.Message, TimeSpan.Zero, e);
         }
+    }
 
+    /// <summary>408, 429 and 5xx are retried; any other refusal is final.</summary>
+    private async Task ThrowUnlessSuccessAsync(HttpResponseMessage response, Uri uri, CancellationToken cancellationToken)
+    {
         if (response.IsSuccessStatusCode)
         {
-            return new OpenedSnapshot(await response.Content.ReadAsStreamAsync(cancellationToken), uri.ToString(), response);
+            return;
         }
-        using (response)
+        var status = (int)response.StatusCode;
+        var body = await ReadSnippetAsync(response, cancellationToken);
+        if (status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
         {
-            var status = (int)response.StatusCode;
-            var body = await ReadSnippetAsync(response, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.NotFound)
-            {
-                throw new PermanentJobFailureException(
-                    $"Snapshot '{snapshotId}' of warehouse '{warehouse}' does not exist: {uri} answered 404 {body}".TrimEnd());
-            }
-            if (status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
-            {
-                throw Unavailable(uri, $"it answered {status} {body}".TrimEnd(), RetryAfter(response), null);
-            }
-            throw new PermanentJobFailureException($"The warehouse endpoint refused {uri}: {status} {body}".TrimEnd());
+            throw Unavailable(uri, $"it answered {status} {body}".TrimEnd(), RetryAfter(response), null);
         }
+        throw new PermanentJobFailureException($"The warehouse endpoint refused {uri}: {status} {body}".TrimEnd());
     }
 
     private RetryJobException Unavailable(Uri uri, string why, TimeSpan retryAfter, Exception? inner)
