@@ -114,6 +114,8 @@ IHost Build()
         ["Jobs:Schema"] = EngineSchema,
         ["App:Schema"] = AppSchema,
         ["App:Inventory:SnapshotDirectory"] = directory,
+        // The worker needs a key for webhook secrets; this run has none to protect.
+        ["App:Webhooks:SecretKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         ["Jobs:Server:Queues:default"] = "2",
     });
     builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);

@@ -81,10 +81,5 @@ internal sealed class GatewayClient(HttpClient http, IOptions<PaymentsOptions> o
         _ => null,
     };
 
-    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => RetryAfterHeader.Wait(response, timeProvider);
 }

@@ -90,12 +90,7 @@ internal sealed class WebhookSender(IHttpClientFactory clients, OutboundPipeline
     }
 
     /// <summary>Retry-After as seconds or an HTTP date, capped at a day; null when absent.</summary>
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        var wait = header?.Delta ?? (header?.Date is { } date ? date - time.GetUtcNow() : null);
-        return wait is { } w ? TimeSpan.FromTicks(Math.Clamp(w.Ticks, 0, MaxRetryAfter.Ticks)) : null;
-    }
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => RetryAfterHeader.Wait(response, time, MaxRetryAfter);
 
     private double Elapsed(long started) => Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 1);
 

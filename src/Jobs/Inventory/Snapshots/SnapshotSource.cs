@@ -163,12 +163,7 @@ internal sealed class SnapshotSource(
         return new RetryJobException($"The warehouse endpoint is unavailable ({uri}): {why}", retryAfter, inner);
     }
 
-    private TimeSpan RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => TimeSpan.Zero,
-    };
+    private TimeSpan RetryAfter(HttpResponseMessage response) => RetryAfterHeader.Wait(response, timeProvider) ?? TimeSpan.Zero;
 
     private static async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
