@@ -1,56 +1,84 @@
-using System.Net;
-using System.Text;
+using Jobs.Dashboard.Apis;
+using Jobs.Dashboard.Security;
 using Jobs.Engine;
+using Jobs.Engine.Admin;
+using Jobs.Engine.Diagnostics;
 using Jobs.Engine.Monitoring;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 
 namespace Jobs.Dashboard;
 
 /// <summary>The dashboard host's wiring, in one place.</summary>
 public static class DashboardHostExtensions
 {
-    /// <summary>The engine's client side (enqueue, steer, monitor) for the operator pages and the API.</summary>
+    /// <summary>
+    /// The engine's client side (enqueue, steer, monitor, operator accounts, API keys, audit), the
+    /// business jobs' services (webhook endpoints; their args records, which the API checks
+    /// enqueues against), operator sign-in and API-key authentication, the pages and the API.
+    /// </summary>
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
-        builder.Services.AddJobsEngine();
+        var services = builder.Services;
+        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var jobs = services.AddJobsEngine().AddBusinessJobs();
+        if (builder.Configuration.GetValue("Worker:DiagnosticJobs", true))
+        {
+            jobs.AddDiagnosticJobs();
+        }
+        services.AddSingleton<IPasswordHasher<OperatorAccount>, PasswordHasher<OperatorAccount>>();
+
+        var dashboard = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
+        services.AddAuthentication(o => o.DefaultScheme = "jobs")
+            // Pages sign in with a cookie; the API takes API keys. One scheme picks by path.
+            .AddPolicyScheme("jobs", "Cookie or API key", o => o.ForwardDefaultSelector = context =>
+                context.Request.Path.StartsWithSegments("/api") ? DashboardPolicies.ApiKeyScheme : DashboardPolicies.CookieScheme)
+            .AddCookie(DashboardPolicies.CookieScheme, o =>
+            {
+                o.LoginPath = "/login";
+                o.LogoutPath = "/logout";
+                o.AccessDeniedPath = "/denied";
+                o.Cookie.Name = "jobs.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = dashboard.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = dashboard.SessionLifetime;
+                o.SlidingExpiration = true;
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(DashboardPolicies.ApiKeyScheme, null);
+        services.AddAuthorization(DashboardPolicies.Add);
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "jobs.antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = dashboard.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddProblemDetails();
+        services.AddRazorPages();
+        services.AddJobsApi();
         return builder;
     }
 
-    /// <summary>The pages and health endpoints.</summary>
+    /// <summary>Security headers, sign-in, health (the only anonymous routes), the pages and the API.</summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
-        app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" }));
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).AllowAnonymous();
         app.MapGet("/health/ready", async (JobsMonitor monitor, CancellationToken cancellationToken) =>
         {
             var (ready, reason) = await monitor.CheckReadyAsync(cancellationToken);
             return ready
                 ? Results.Ok(new { status = "ready", reason })
                 : Results.Json(new { status = "unready", reason }, statusCode: StatusCodes.Status503ServiceUnavailable);
-        });
-        app.MapGet("/", OverviewAsync);
+        }).AllowAnonymous();
+        app.MapRazorPages();
+        app.MapJobsApi();
         return app;
-    }
-
-    private static async Task<IResult> OverviewAsync(JobsMonitor monitor, CancellationToken cancellationToken)
-    {
-        var counts = await monitor.CountByStateAsync(cancellationToken);
-        var servers = await monitor.ServersAsync(cancellationToken);
-        var html = new StringBuilder("""
-            <!doctype html><html><head><meta charset="utf-8"><title>Jobs</title>
-            <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}</style>
-            </head><body><h1>Jobs</h1><h2>Jobs by state</h2><table><tr><th>State</th><th>Jobs</th></tr>
-            """);
-        foreach (var (state, count) in counts)
-        {
-            html.Append("<tr><td>").Append(state).Append("</td><td>").Append(count).Append("</td></tr>");
-        }
-        html.Append("</table><h2>Servers</h2><table><tr><th>Server</th><th>Queues</th><th>Busy</th><th>Heartbeat</th></tr>");
-        foreach (var server in servers)
-        {
-            html.Append("<tr><td>").Append(WebUtility.HtmlEncode(server.Id)).Append("</td><td>").Append(WebUtility.HtmlEncode(server.Queues))
-                .Append("</td><td>").Append(server.Busy).Append('/').Append(server.Workers).Append("</td><td>")
-                .Append(server.HeartbeatAt.ToString("u")).Append("</td></tr>");
-        }
-        html.Append("</table></body></html>");
-        return Results.Content(html.ToString(), "text/html; charset=utf-8");
     }
 }

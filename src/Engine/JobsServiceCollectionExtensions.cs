@@ -33,6 +33,10 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<IJobClient, JobClient>();
         services.TryAddSingleton<IScheduleClient, ScheduleClient>();
         services.TryAddSingleton<Monitoring.JobsMonitor>();
+        services.TryAddSingleton<JobKindCatalog>();
+        services.TryAddSingleton<Admin.OperatorAccounts>();
+        services.TryAddSingleton<Admin.ApiKeys>();
+        services.TryAddSingleton<Admin.AuditLog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SchemaStartup>());
         AddMeterFactory(services);
         return new JobsBuilder(services);
@@ -52,6 +56,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<RunningJobs>();
         services.TryAddSingleton<QueuePauses>();
         services.TryAddSingleton<CompletionWriter>();
+        services.TryAddSingleton<StatsCollector>();
         services.TryAddSingleton<JobExecutor>();
         services.TryAddSingleton<EventListener>();
         services.TryAddSingleton<Heartbeat>();
@@ -64,7 +69,8 @@ public static class JobsServiceCollectionExtensions
             sp.GetRequiredService<JobKindRegistry>(), sp.GetRequiredService<JobExecutor>(), sp.GetRequiredService<CompletionWriter>(),
             sp.GetRequiredService<RunningJobs>(), sp.GetRequiredService<QueuePauses>(), sp.GetRequiredService<EventListener>(),
             sp.GetRequiredService<Heartbeat>(), sp.GetRequiredService<Promoter>(), sp.GetRequiredService<Rescuer>(),
-            sp.GetRequiredService<Pruner>(), sp.GetRequiredService<RecurringScheduler>(), sp.GetRequiredService<IOptions<JobServerOptions>>(),
+            sp.GetRequiredService<Pruner>(), sp.GetRequiredService<RecurringScheduler>(), sp.GetRequiredService<StatsCollector>(),
+            sp.GetRequiredService<IOptions<JobServerOptions>>(),
             sp.GetRequiredService<IOptions<RecurringOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JobServer>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobServer>(sp => sp.GetRequiredService<JobServer>()));
         return builder;

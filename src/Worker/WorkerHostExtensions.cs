@@ -1,6 +1,6 @@
 using Jobs.Engine;
 using Jobs.Engine.Server;
-using Jobs.Worker.Diagnostics;
+using Jobs.Engine.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,9 +27,7 @@ public static class WorkerHostExtensions
         var jobs = builder.Services.AddJobsServer().AddBusinessJobs();
         if (worker.DiagnosticJobs)
         {
-            jobs.AddHandler<NoopHandler, NoopArgs>()
-                .AddHandler<SleepHandler, SleepArgs>()
-                .AddHandler<FailHandler, FailArgs>();
+            jobs.AddDiagnosticJobs();
         }
 
         // The host must wait for the server's drain and grace periods before it gives up on stopping.

@@ -12,15 +12,17 @@ public sealed class DashboardHostTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _schema.DisposeAsync();
 
-    private WebApplicationFactory<Program> Factory(bool migrate = true) => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+    private WebApplicationFactory<Program> Factory() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
     {
         web.UseSetting("ConnectionStrings:Jobs", TestDatabase.ConnectionString);
         web.UseSetting("Jobs:Schema", _schema.Name);
-        web.UseSetting("Jobs:MigrateOnStart", migrate ? "true" : "false");
+        web.UseSetting("App:Schema", _schema.AppSchema);
+        web.UseSetting("App:Webhooks:SecretKey", TestKeys.WebhookSecretKey);
+        web.UseSetting("Dashboard:SecureCookies", "false");
     });
 
     [Fact]
-    public async Task The_host_migrates_at_start_and_reports_ready()
+    public async Task The_host_migrates_at_start_and_reports_ready_without_signing_in()
     {
         await using var factory = Factory();
         using var client = factory.CreateClient();
@@ -29,21 +31,23 @@ public sealed class DashboardHostTests : IAsyncLifetime
         var ready = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Contains($"schema {_schema.Name} at migration", await ready.Content.ReadAsStringAsync());
+        Assert.True(await _schema.ScalarAsync<bool>("select to_regclass('{app}.payment') is not null"));
     }
 
     [Fact]
-    public async Task The_overview_counts_jobs_by_state()
+    public async Task Everything_else_needs_a_signed_in_operator_or_an_api_key()
     {
         await using var factory = Factory();
-        using var client = factory.CreateClient();
-        await client.GetAsync("/health/live");
-        await _schema.ScalarAsync<long>("select {s}.enqueue('k')");
-        await _schema.ScalarAsync<long>("select {s}.enqueue('k', delay => interval '1 hour')");
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-        var page = await client.GetStringAsync("/");
+        var page = await client.GetAsync("/");
+        var api = await client.GetAsync("/api/v1/jobs/1");
 
-        Assert.Contains("<td>Available</td><td>1</td>", page);
-        Assert.Contains("<td>Scheduled</td><td>1</td>", page);
-        Assert.Contains("<td>Dead</td><td>0</td>", page);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/login", page.Headers.Location!.PathAndQuery);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
     }
 }

@@ -1,7 +1,7 @@
 using Jobs.Engine.Client;
 using Jobs.Engine.States;
 using Jobs.Testing;
-using Jobs.Worker.Diagnostics;
+using Jobs.Engine.Diagnostics;
 
 namespace Jobs.Worker.Tests;
 

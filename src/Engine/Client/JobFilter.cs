@@ -40,4 +40,18 @@ public sealed record JobFilter
 
     /// <summary>Only jobs that finished before this instant.</summary>
     public DateTimeOffset? FinalizedTo { get; init; }
+
+    /// <summary>
+    /// Only jobs whose arguments, correlation id or error text contain this text (any letter case).
+    /// Matching it reads the jobs' rows, so combine it with a state, kind or time range on large tables.
+    /// </summary>
+    public string? Search { get; init; }
+
+    /// <summary>Only jobs whose latest error message starts with this text (the first 300 characters are compared): one dead-letter group.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>True when no criterion is set: the filter matches every job.</summary>
+    public bool IsEmpty => this == Everything;
+
+    private static readonly JobFilter Everything = new();
 }

@@ -20,6 +20,7 @@ internal sealed partial class JobExecutor(
     CompletionWriter completions,
     RunningJobs running,
     JobsMetrics metrics,
+    StatsCollector stats,
     ServerIdentity identity,
     TimeProvider timeProvider,
     ILogger<JobExecutor> logger)
@@ -204,6 +205,7 @@ internal sealed partial class JobExecutor(
             LogSucceeded(logger, job.Id, job.Kind, job.Attempt, elapsed.TotalMilliseconds);
         }
         metrics.Completed(job.Kind, job.Queue, outcome.Name, elapsed);
+        stats.Record(job.Queue, job.Kind, outcome.Name);
     }
 
     private static async Task WaitQuietlyAsync(Task task)

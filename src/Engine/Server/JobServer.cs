@@ -34,6 +34,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
     private readonly Rescuer _rescuer;
     private readonly Pruner _pruner;
     private readonly RecurringScheduler _recurring;
+    private readonly StatsCollector _stats;
     private readonly IOptions<JobServerOptions> _options;
     private readonly IOptions<RecurringOptions> _recurringOptions;
     private readonly TimeProvider _timeProvider;
@@ -46,7 +47,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
     internal JobServer(
         ServerIdentity identity, JobsSchema schema, JobStore store, JobKindRegistry registry, JobExecutor executor,
         CompletionWriter completions, RunningJobs running, QueuePauses pauses, EventListener listener, Heartbeat heartbeat,
-        Promoter promoter, Rescuer rescuer, Pruner pruner, RecurringScheduler recurring,
+        Promoter promoter, Rescuer rescuer, Pruner pruner, RecurringScheduler recurring, StatsCollector stats,
         IOptions<JobServerOptions> options, IOptions<RecurringOptions> recurringOptions, TimeProvider timeProvider, ILogger<JobServer> logger)
     {
         Identity = identity;
@@ -63,6 +64,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
         _rescuer = rescuer;
         _pruner = pruner;
         _recurring = recurring;
+        _stats = stats;
         _options = options;
         _recurringOptions = recurringOptions;
         _timeProvider = timeProvider;
@@ -136,6 +138,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
         _completions.Start();
         _background.Add(Task.Run(() => _listener.RunAsync(stop), CancellationToken.None));
         _background.Add(Task.Run(() => _heartbeat.RunAsync(stop), CancellationToken.None));
+        _background.Add(Task.Run(() => _stats.RunAsync(stop), CancellationToken.None));
         if (options.RunMaintenance)
         {
             _background.Add(Task.Run(() => _promoter.RunAsync(stop), CancellationToken.None));
@@ -188,6 +191,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
         // 4. Write every completion, then leave: until our row is gone no rescuer touches our jobs.
         await _completions.StopAsync(TimeSpan.FromSeconds(15));
         await _stopping.CancelAsync();
+        await _stats.FlushAsync(CancellationToken.None);
         try
         {
             await Task.WhenAll(_background).WaitAsync(TimeSpan.FromSeconds(5), _timeProvider, CancellationToken.None);

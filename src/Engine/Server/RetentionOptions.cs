@@ -17,6 +17,10 @@ public sealed class RetentionOptions
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan Dead { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>Age after which per-minute throughput statistics are deleted. The default value is 14 days.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan Statistics { get; set; } = TimeSpan.FromDays(14);
+
     /// <summary>Jobs deleted per statement, so pruning never holds long locks. The default value is 10,000.</summary>
     [Range(1, 1_000_000)]
     public int BatchSize { get; set; } = 10_000;

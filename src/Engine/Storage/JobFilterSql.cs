@@ -52,8 +52,21 @@ internal static class JobFilterSql
         Add(sql, p, filter.CreatedTo, "j.created_at < @f_created_to", "f_created_to");
         Add(sql, p, filter.FinalizedFrom, "j.finalized_at >= @f_finalized_from", "f_finalized_from");
         Add(sql, p, filter.FinalizedTo, "j.finalized_at < @f_finalized_to", "f_finalized_to");
+        if (!string.IsNullOrEmpty(filter.Search))
+        {
+            sql.Append(" and (j.args::text ilike @f_search or j.correlation_id ilike @f_search or j.errors::text ilike @f_search)");
+            p.Add("f_search", "%" + EscapeLike(filter.Search) + "%");
+        }
+        Add(sql, p, filter.LastError is null ? null : filter.LastError[..Math.Min(filter.LastError.Length, LastErrorLength)],
+            $"left(j.errors -> -1 ->> 'error', {LastErrorLength}) = @f_last_error", "f_last_error");
         return (sql.ToString(), p);
     }
+
+    /// <summary>How much of the latest error message identifies a dead-letter group.</summary>
+    public const int LastErrorLength = 300;
+
+    private static string EscapeLike(string text) =>
+        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 
     private static void Add<T>(StringBuilder sql, DynamicParameters p, T? value, string condition, string name)
     {

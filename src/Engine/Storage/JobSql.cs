@@ -243,14 +243,210 @@ internal sealed class JobSql(string s)
     public string RemoveSchedule { get; } = $"delete from {s}.schedule where name = @name";
 
     // Monitoring --------------------------------------------------------------------------------
+    // Dashboards read through these. Each is shaped to an index and bounded, so it stays fast with
+    // millions of jobs: counts stop at a cap (beyond it the planner's statistics give an estimate),
+    // lists page by keyset along an index, never by OFFSET.
 
-    public string CountByState { get; } = $"select state, count(*) from {s}.job group by state";
+    // Exact counts up to @cap per state, each through the index that holds that state. Succeeded
+    // jobs have no b-tree (see job_finalized_brin): their number comes from the estimate below.
+    public string CappedStateCounts { get; } = $"""
+        select 'available' as state, (select count(*) from (select 1 from {s}.job where state = 'available' limit @cap) x) as jobs
+        union all select 'scheduled', (select count(*) from (select 1 from {s}.job where state = 'scheduled' limit @cap) x)
+        union all select 'retrying', (select count(*) from (select 1 from {s}.job where state = 'retrying' limit @cap) x)
+        union all select 'running', (select count(*) from (select 1 from {s}.job where server_id is not null limit @cap) x)
+        union all select 'dead', (select count(*) from (select 1 from {s}.job where state = 'dead' limit @cap) x)
+        union all select 'cancelled', (select count(*) from (select 1 from {s}.job where state = 'cancelled' limit @cap) x)
+        """;
+
+    // The planner's own estimate of jobs per state: table size times the state's frequency from the
+    // last ANALYZE. Used where a count passed its cap, and for succeeded jobs.
+    public string EstimatedStateCounts { get; } = $"""
+        select v.state, round(c.reltuples * v.freq)::bigint as jobs
+          from pg_class c
+          join pg_namespace n on n.oid = c.relnamespace and n.nspname = '{s}'
+          cross join lateral (
+                select u.state, u.freq
+                  from pg_stats st,
+                       unnest(st.most_common_vals::text::text[], st.most_common_freqs) as u(state, freq)
+                 where st.schemaname = '{s}' and st.tablename = 'job' and st.attname = 'state') v
+         where c.relname = 'job' and c.reltuples > 0
+        """;
+
+    public string JobEstimate { get; } = $"""
+        select greatest(c.reltuples, 0)::bigint from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = '{s}' and c.relname = 'job'
+        """;
+
+    // Every queue anyone mentions (servers, pauses, kind defaults, waiting jobs: a skip scan over
+    // job_fetch, one probe per queue), with its depth (capped), running jobs, paused state, and
+    // the wait of its oldest job (a skip scan over the priorities of the queue).
+    public string Queues { get; } = $"""
+        with recursive waiting(queue) as (
+            (select queue from {s}.job where state = 'available' and not limited order by queue limit 1)
+            union all
+            select (select j.queue from {s}.job j where j.state = 'available' and not j.limited and j.queue > w.queue order by j.queue limit 1)
+              from waiting w where w.queue is not null
+        ), names as (
+            select queue as name from waiting where queue is not null
+            union select name from {s}.queue
+            union select jsonb_object_keys(queues) from {s}.server
+            union select queue from {s}.kind where queue is not null
+            union select distinct queue from {s}.job where state = 'available' and limited
+        )
+        select n.name,
+               (select count(*) from (select 1 from {s}.job j where j.state = 'available' and j.queue = n.name limit @cap) x) as available,
+               (select count(*) from {s}.job j where j.server_id is not null and j.queue = n.name) as running,
+               (select coalesce(sum((v.queues ->> n.name)::int), 0) from {s}.server v where v.queues ? n.name) as workers,
+               q.paused_at,
+               (with recursive p(priority) as (
+                    (select j.priority from {s}.job j where j.state = 'available' and not j.limited and j.queue = n.name
+                      order by j.priority desc limit 1)
+                    union all
+                    select (select j.priority from {s}.job j where j.state = 'available' and not j.limited and j.queue = n.name
+                              and j.priority < p.priority order by j.priority desc limit 1)
+                      from p where p.priority is not null)
+                select least(
+                    (select min((select j.scheduled_at from {s}.job j where j.state = 'available' and not j.limited and j.queue = n.name
+                                   and j.priority = p.priority order by j.scheduled_at limit 1)) from p where p.priority is not null),
+                    (select min(j.scheduled_at) from {s}.job j where j.state = 'available' and j.limited and j.queue = n.name))
+               ) as oldest
+          from names n
+          left join {s}.queue q on q.name = n.name
+         order by n.name
+        """;
+
+    // Limits and defaults per kind, with the jobs of limited kinds running now.
+    public string Kinds { get; } = $"""
+        select k.kind, k.queue, k.priority, k.max_attempts as maxattempts, k.global_limit as globallimit,
+               k.partition_limit as partitionlimit, k.updated_at as updatedat, k.updated_by as updatedby,
+               case when k.global_limit is not null or k.partition_limit is not null
+                    then (select count(*) from {s}.job j where j.server_id is not null and j.limited and j.kind = k.kind) end as running
+          from {s}.kind k
+         order by k.kind
+        """;
 
     public string Servers { get; } = $"""
         select id, host, version, queues::text as queues, started_at as startedat, heartbeat_at as heartbeatat,
                workers, busy, stopping
           from {s}.server
          order by started_at
+        """;
+
+    public string Throughput { get; } = $"""
+        select date_bin(@bucket, minute, @origin) as at, sum(succeeded)::bigint as succeeded, sum(failed)::bigint as failed,
+               sum(dead)::bigint as dead
+          from {s}.job_stats
+         where minute >= @from and minute < @to
+         group by 1
+         order by 1
+        """;
+
+    // Dead jobs grouped by kind and latest error, over the most recent dead jobs only (the
+    // dead-letter view answers "what is failing now"; older groups still requeue by filter).
+    public string DeadLetterGroups { get; } = $"""
+        select d.kind, coalesce(d.errors -> -1 ->> 'type', '') as type,
+               left(coalesce(d.errors -> -1 ->> 'error', ''), {JobFilterSql.LastErrorLength}) as error,
+               count(*) as jobs, max(d.finalized_at) as lastat, min(d.id) as sampleid
+          from (select kind, errors, finalized_at, id from {s}.job where state = 'dead'
+                 order by finalized_at desc limit @scan) d
+         group by 1, 2, 3
+         order by jobs desc, lastat desc
+         limit @limit
+        """;
+
+    public string CountMatching(string where) => $"select count(*) from (select 1 from {s}.job j where {where} limit @cap) x";
+
+    /// <summary>A page of jobs: <paramref name="where"/> and <paramref name="order"/> come from the list's keyset plan.</summary>
+    public string ListPage(string where, string order) => $"""
+        select {ListColumns}
+          from {s}.job j
+         where {where}
+         order by {order}
+         limit @limit
+        """;
+
+    private const string ListColumns =
+        "j.id, j.kind, j.queue, j.state, j.priority, j.attempt, j.max_attempts as maxattempts, j.created_at as createdat, " +
+        "j.scheduled_at as scheduledat, j.attempted_at as attemptedat, j.finalized_at as finalizedat, j.attempted_by as serverid, " +
+        "j.tags, j.correlation_id as correlationid, j.partition_key as partitionkey, " +
+        "left(j.errors -> -1 ->> 'error', 300) as lasterror, left(j.args::text, 200) as argspreview";
+
+    public string MaxJobId { get; } = $"select coalesce(max(id), 0) from {s}.job";
+
+    // Throughput counts from the servers, added to what other servers counted for the same minute.
+    public string AddStats { get; } = $"""
+        insert into {s}.job_stats as t (minute, queue, kind, succeeded, failed, dead)
+        select * from unnest(@minutes, @queues, @kinds, @succeeded, @failed, @dead)
+        on conflict (minute, queue, kind) do update
+           set succeeded = t.succeeded + excluded.succeeded, failed = t.failed + excluded.failed, dead = t.dead + excluded.dead
+        """;
+
+    public string PruneStats { get; } = $"delete from {s}.job_stats where minute < now() - @age_ms * interval '1 millisecond'";
+
+    // Operators, API keys, audit ------------------------------------------------------------------
+
+    private const string OperatorColumns =
+        "id, username, password_hash as passwordhash, role, created_at as createdat, created_by as createdby, disabled_at as disabledat, " +
+        "failed_logins as failedlogins, locked_until as lockeduntil, last_login_at as lastloginat";
+
+    public string FindOperator { get; } = $"select {OperatorColumns} from {s}.operator where username = @username";
+
+    public string GetOperator { get; } = $"select {OperatorColumns} from {s}.operator where id = @id";
+
+    public string ListOperators { get; } = $"select {OperatorColumns} from {s}.operator order by username";
+
+    public string CreateOperator { get; } = $"""
+        insert into {s}.operator (username, password_hash, role, created_by) values (@username, @hash, @role, @by) returning id
+        """;
+
+    public string SetOperatorRole { get; } = $"update {s}.operator set role = @role where id = @id";
+
+    public string SetOperatorPassword { get; } = $"update {s}.operator set password_hash = @hash, failed_logins = 0, locked_until = null where id = @id";
+
+    public string SetOperatorDisabled { get; } = $"update {s}.operator set disabled_at = case when @disabled then coalesce(disabled_at, now()) end where id = @id";
+
+    public string OperatorLoggedIn { get; } = $"update {s}.operator set failed_logins = 0, locked_until = null, last_login_at = now() where id = @id";
+
+    // Counts a failed login; the one that reaches the limit locks the account, and a lock that ran
+    // out starts the count again.
+    public string OperatorLoginFailed { get; } = $"""
+        update {s}.operator
+           set failed_logins = case when locked_until is not null and locked_until <= now() then 1 else failed_logins + 1 end,
+               locked_until = case when (case when locked_until is not null and locked_until <= now() then 1 else failed_logins + 1 end) >= @max
+                                   then now() + @lockout_ms * interval '1 millisecond'
+                                   when locked_until is not null and locked_until <= now() then null
+                                   else locked_until end
+         where id = @id
+        returning locked_until
+        """;
+
+    private const string ApiKeyColumns =
+        "id, name, prefix, key_hash as keyhash, role, kinds, queues, created_at as createdat, created_by as createdby, " +
+        "revoked_at as revokedat, last_used_at as lastusedat";
+
+    public string CreateApiKey { get; } = $"""
+        insert into {s}.api_key (name, prefix, key_hash, role, kinds, queues, created_by)
+        values (@name, @prefix, @hash, @role, @kinds, @queues, @by) returning id
+        """;
+
+    public string FindApiKey { get; } = $"select {ApiKeyColumns} from {s}.api_key where prefix = @prefix";
+
+    public string ListApiKeys { get; } = $"select {ApiKeyColumns} from {s}.api_key order by created_at desc, id desc";
+
+    public string RevokeApiKey { get; } = $"update {s}.api_key set revoked_at = now() where id = @id and revoked_at is null";
+
+    // Written at most once a minute per key, so a busy client does not write on every call.
+    public string ApiKeyUsed { get; } = $"""
+        update {s}.api_key set last_used_at = now() where id = @id and (last_used_at is null or last_used_at < now() - interval '1 minute')
+        """;
+
+    public string AddAudit { get; } = $"""
+        insert into {s}.audit (actor, actor_kind, action, target, job_count, details) values (@actor, @kind, @action, @target, @count, @details::jsonb)
+        """;
+
+    public string ListAudit { get; } = $"""
+        select id, at, actor, actor_kind as actorkind, action, target, job_count as jobcount, details::text as details
+          from {s}.audit where @before is null or id < @before order by id desc limit @limit
         """;
 
     // Maintenance -------------------------------------------------------------------------------

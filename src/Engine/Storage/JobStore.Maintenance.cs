@@ -53,6 +53,15 @@ internal sealed partial class JobStore
                 cancellationToken: cancellationToken)), cancellationToken);
 }
 
+internal sealed partial class JobStore
+{
+    /// <summary>Deletes throughput statistics older than <paramref name="age"/>.</summary>
+    public Task<int> PruneStatsAsync(TimeSpan age, CancellationToken cancellationToken) =>
+        WithMaintenanceLockAsync(MaintenanceLock.PruneStats, 0, (connection, transaction) =>
+            connection.ExecuteAsync(new CommandDefinition(
+                Sql.PruneStats, new { age_ms = (long)age.TotalMilliseconds }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+}
+
 /// <summary>Advisory lock keys of the maintenance passes, within the schema's lock class.</summary>
 internal enum MaintenanceLock
 {
@@ -60,4 +69,5 @@ internal enum MaintenanceLock
     Rescue = 2,
     Prune = 3,
     Recurring = 4,
+    PruneStats = 5,
 }

@@ -121,6 +121,18 @@ internal sealed partial class JobStore
         return names.ToHashSet(StringComparer.Ordinal);
     }
 
+    public async Task AddStatsAsync(IReadOnlyList<StatsRow> rows, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(Sql.AddStats);
+        command.Parameters.Add(Param("minutes", rows.Select(r => r.Minute).ToArray()));
+        command.Parameters.Add(Param("queues", rows.Select(r => r.Queue).ToArray()));
+        command.Parameters.Add(Param("kinds", rows.Select(r => r.Kind).ToArray()));
+        command.Parameters.Add(Param("succeeded", rows.Select(r => r.Succeeded).ToArray()));
+        command.Parameters.Add(Param("failed", rows.Select(r => r.Failed).ToArray()));
+        command.Parameters.Add(Param("dead", rows.Select(r => r.Dead).ToArray()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task UpsertKindsAsync(IReadOnlyList<KindPolicyRow> kinds, string server, CancellationToken cancellationToken)
     {
         if (kinds.Count == 0)

@@ -35,6 +35,7 @@ internal sealed partial class Pruner(JobStore store, IOptions<JobServerOptions> 
                 LogPruned(logger, total, state, age);
             }
         }
+        await store.PruneStatsAsync(retention.Statistics, cancellationToken);
         return retention.Interval;
     }
 

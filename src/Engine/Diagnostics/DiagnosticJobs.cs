@@ -1,6 +1,6 @@
 using Jobs.Engine.Handlers;
 
-namespace Jobs.Worker.Diagnostics;
+namespace Jobs.Engine.Diagnostics;
 
 /// <summary>Does nothing: for smoke tests and throughput benchmarks.</summary>
 public sealed record NoopArgs : IJobArgs
@@ -23,21 +23,37 @@ public sealed record FailArgs(string Message, bool Permanent = false) : IJobArgs
     public static string Kind => "diag.fail";
 }
 
-internal sealed class NoopHandler : IJobHandler<NoopArgs>
+/// <summary>Runs <c>diag.noop</c>.</summary>
+public sealed class NoopHandler : IJobHandler<NoopArgs>
 {
+    /// <inheritdoc />
     public Task ExecuteAsync(JobContext<NoopArgs> job, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-internal sealed class SleepHandler(TimeProvider timeProvider) : IJobHandler<SleepArgs>
+/// <summary>Runs <c>diag.sleep</c>.</summary>
+public sealed class SleepHandler(TimeProvider timeProvider) : IJobHandler<SleepArgs>
 {
+    /// <inheritdoc />
     public Task ExecuteAsync(JobContext<SleepArgs> job, CancellationToken cancellationToken) =>
         Task.Delay(TimeSpan.FromMilliseconds(job.Args.Ms), timeProvider, cancellationToken);
 }
 
-internal sealed class FailHandler : IJobHandler<FailArgs>
+/// <summary>Runs <c>diag.fail</c>.</summary>
+public sealed class FailHandler : IJobHandler<FailArgs>
 {
+    /// <inheritdoc />
     public Task ExecuteAsync(JobContext<FailArgs> job, CancellationToken cancellationToken) =>
         throw (job.Args.Permanent
             ? new PermanentJobFailureException(job.Args.Message)
             : new InvalidOperationException(job.Args.Message));
+}
+
+/// <summary>Registers the diagnostic kinds.</summary>
+public static class DiagnosticJobsBuilderExtensions
+{
+    /// <summary>Adds diag.noop, diag.sleep and diag.fail: for smoke tests, benchmarks and demos.</summary>
+    public static JobsBuilder AddDiagnosticJobs(this JobsBuilder jobs) =>
+        jobs.AddHandler<NoopHandler, NoopArgs>()
+            .AddHandler<SleepHandler, SleepArgs>()
+            .AddHandler<FailHandler, FailArgs>();
 }

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Jobs.Dashboard;
+
+/// <summary>The dashboard host's own options. Bound from <c>Dashboard</c>.</summary>
+public sealed class DashboardOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Dashboard";
+
+    /// <summary>Failed logins in a row that lock an operator account. The default value is 5.</summary>
+    [Range(1, 100)]
+    public int MaxFailedLogins { get; set; } = 5;
+
+    /// <summary>How long a locked account stays locked. The default value is 15 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long an operator stays signed in without activity. The default value is 8 hours.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>The largest body the enqueue API accepts for one job, in bytes. The default value is 256 KiB.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public long MaxJobBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The largest body the batch enqueue API accepts, in bytes. The default value is 8 MiB.</summary>
+    [Range(1024, 512 * 1024 * 1024)]
+    public long MaxBatchBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>The most jobs one batch enqueue may carry. The default value is 10,000.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxBatchJobs { get; set; } = 10_000;
+
+    /// <summary>Send cookies only over HTTPS (turn off only for local HTTP runs). The default value is true.</summary>
+    public bool SecureCookies { get; set; } = true;
+}

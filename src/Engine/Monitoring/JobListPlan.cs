@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Jobs.Engine.Client;
+using Jobs.Engine.States;
+
+namespace Jobs.Engine.Monitoring;
+
+/// <summary>
+/// How a job list pages: along the index that holds the state filtered on (dead and cancelled by
+/// when they died, scheduled and retrying by when they are due, running by when they started), or
+/// newest first by id otherwise. Cursors carry the last row's sort key (keyset pagination, never
+/// OFFSET). An id-ordered list with criteria no index answers reads a bounded window of ids per page.
+/// </summary>
+internal sealed class JobListPlan
+{
+    /// <summary>Ids an id-ordered page reads at most when its filter must read rows to decide.</summary>
+    public const long ScanWindow = 100_000;
+
+    private JobListPlan(string order, string orderText, string cursorCondition, Func<JobSummaryRow, object[]> keyOf, bool windowed,
+        string? condition = null)
+    {
+        Condition = condition;
+        Order = order;
+        OrderText = orderText;
+        CursorCondition = cursorCondition;
+        KeyOf = keyOf;
+        Windowed = windowed;
+    }
+
+    /// <summary>An extra condition that steers the plan to the right index (it holds for every row of the list anyway).</summary>
+    public string? Condition { get; }
+
+    public string Order { get; }
+    public string OrderText { get; }
+    public string CursorCondition { get; }
+    public Func<JobSummaryRow, object[]> KeyOf { get; }
+    public bool Windowed { get; }
+
+    public static JobListPlan For(JobFilter filter)
+    {
+        var state = filter.States is [var only] ? only : (JobState?)null;
+        var indexed = filter.Search is null && filter.Tag is null && filter.CorrelationId is null && filter.PartitionKey is null
+            && filter.CreatedFrom is null && filter.CreatedTo is null;
+        switch (state)
+        {
+            case JobState.Dead or JobState.Cancelled when indexed:
+                return new JobListPlan("j.finalized_at desc, j.id desc", "most recently finished first",
+                    "(j.finalized_at, j.id) < (@c_time, @c_id)", r => [r.FinalizedAt!.Value, r.Id], false);
+            case JobState.Scheduled or JobState.Retrying when indexed:
+                return new JobListPlan("j.scheduled_at, j.id", "due soonest first",
+                    "(j.scheduled_at, j.id) > (@c_time, @c_id)", r => [r.ScheduledAt, r.Id], false);
+            case JobState.Running:
+                return new JobListPlan("j.attempted_at, j.id", "running longest first",
+                    "(j.attempted_at, j.id) > (@c_time, @c_id)", r => [r.AttemptedAt!.Value, r.Id], false, "j.server_id is not null");
+            default:
+                // Every job matches an empty filter, and most jobs have succeeded: those pages
+                // fill at once. Anything else may match rarely, so it reads a window of ids.
+                var everyRowMatches = filter.IsEmpty || (state == JobState.Succeeded && indexed && filter.Kinds is null && filter.Queues is null);
+                return new JobListPlan("j.id desc", "newest first", "j.id < @c_id", r => [r.Id], !everyRowMatches);
+        }
+    }
+
+    /// <summary>Adds the cursor's values as parameters; false when the cursor does not belong to this list.</summary>
+    public bool TryBindCursor(string cursor, DynamicParameters parameters)
+    {
+        try
+        {
+            var values = JsonSerializer.Deserialize<JsonElement[]>(Encoding.UTF8.GetString(Convert.FromBase64String(
+                cursor.Replace('-', '+').Replace('_', '/') + new string('=', (4 - cursor.Length % 4) % 4))));
+            if (values is null || values.Length != KeyOf(Sample).Length)
+            {
+                return false;
+            }
+            if (values.Length == 2)
+            {
+                parameters.Add("c_time", DateTimeOffset.Parse(values[0].GetString()!, CultureInfo.InvariantCulture).UtcDateTime);
+            }
+            parameters.Add("c_id", values[^1].GetInt64());
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    public string CursorAfter(JobSummaryRow row)
+    {
+        var key = KeyOf(row).Select(v => v is DateTime t ? (object)DbTime.Utc(t).ToString("O", CultureInfo.InvariantCulture) : v).ToArray();
+        return Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    public static string CursorBelow(long id) =>
+        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new object[] { id })).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static readonly JobSummaryRow Sample = new() { FinalizedAt = DateTime.UnixEpoch, AttemptedAt = DateTime.UnixEpoch };
+}

@@ -1,0 +1,66 @@
+using Dapper;
+using Jobs.Engine.Client;
+using Jobs.Engine.Storage;
+
+namespace Jobs.Engine.Monitoring;
+
+public sealed partial class JobsMonitor
+{
+    /// <summary>
+    /// A page of jobs matching a filter, in the order its <see cref="JobPage.Order"/> names.
+    /// Throws <see cref="ArgumentException"/> for a cursor that does not belong to this list.
+    /// </summary>
+    public async Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 500);
+        var plan = JobListPlan.For(query.Filter);
+        var (where, parameters) = JobFilterSql.Build(query.Filter);
+        if (plan.Condition is { } condition)
+        {
+            where += " and " + condition;
+        }
+        if (query.Cursor is { } cursor)
+        {
+            if (!plan.TryBindCursor(cursor, parameters))
+            {
+                throw new ArgumentException("The cursor does not belong to this list (it was made for other filters, or altered).", nameof(query));
+            }
+            where += " and " + plan.CursorCondition;
+        }
+
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        long? floor = null;
+        if (plan.Windowed)
+        {
+            var top = query.Cursor is null
+                ? await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.MaxJobId, cancellationToken: cancellationToken)) + 1
+                : parameters.Get<long>("c_id");
+            floor = Math.Max(0, top - JobListPlan.ScanWindow);
+            where += " and j.id >= @c_floor";
+            parameters.Add("c_floor", floor.Value);
+        }
+        parameters.Add("limit", query.Limit);
+        var rows = (await connection.QueryAsync<JobSummaryRow>(new CommandDefinition(
+            Sql.ListPage(where, plan.Order), parameters, cancellationToken: cancellationToken))).ToList();
+
+        if (rows.Count == query.Limit)
+        {
+            return new JobPage(rows.Select(r => r.ToSummary()).ToList(), plan.CursorAfter(rows[^1]), plan.OrderText, null);
+        }
+        // Fewer than asked: the end of the list, or of this page's window of ids.
+        return floor is > 0
+            ? new JobPage(rows.Select(r => r.ToSummary()).ToList(), JobListPlan.CursorBelow(floor.Value), plan.OrderText, floor)
+            : new JobPage(rows.Select(r => r.ToSummary()).ToList(), null, plan.OrderText, null);
+    }
+
+    /// <summary>How many jobs match a filter, exactly up to <see cref="PreviewCap"/>: the preview of a bulk action.</summary>
+    public async Task<CountResult> CountAsync(JobFilter filter, CancellationToken cancellationToken = default)
+    {
+        var (where, parameters) = JobFilterSql.Build(filter);
+        parameters.Add("cap", PreviewCap + 1);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.CountMatching(where), parameters, cancellationToken: cancellationToken));
+        return count > PreviewCap ? new CountResult(PreviewCap, false) : new CountResult(count, true);
+    }
+}
