@@ -23,7 +23,7 @@ public static class JobsServiceCollectionExtensions
     /// </summary>
     public static JobsBuilder AddJobsEngine(this IServiceCollection services)
     {
-        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<JobsOptions>(JobsOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobsDatabase>();
         services.TryAddSingleton<JobStore>();
@@ -33,6 +33,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<IJobClient, JobClient>();
         services.TryAddSingleton<IScheduleClient, ScheduleClient>();
         services.TryAddSingleton<Monitoring.JobsMonitor>();
+        services.TryAddSingleton<Monitoring.QueueGauges>();
         services.TryAddSingleton<JobKindCatalog>();
         services.TryAddSingleton<Admin.OperatorAccounts>();
         services.TryAddSingleton<Admin.ApiKeys>();
@@ -46,9 +47,9 @@ public static class JobsServiceCollectionExtensions
     public static JobsBuilder AddJobsServer(this IServiceCollection services)
     {
         var builder = services.AddJobsEngine();
-        services.AddOptions<JobServerOptions>().BindConfiguration(JobServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<JobServerOptions>(JobServerOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobServerOptions>, JobServerOptionsValidator>());
-        services.AddOptions<RecurringOptions>().BindConfiguration(RecurringOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<RecurringOptions>(RecurringOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<RecurringOptions>, ScheduleArgsFromConfiguration>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecurringOptions>, RecurringOptionsValidator>());
         services.TryAddSingleton(_ => ServerIdentity.Create());
@@ -70,7 +71,7 @@ public static class JobsServiceCollectionExtensions
             sp.GetRequiredService<RunningJobs>(), sp.GetRequiredService<QueuePauses>(), sp.GetRequiredService<EventListener>(),
             sp.GetRequiredService<Heartbeat>(), sp.GetRequiredService<Promoter>(), sp.GetRequiredService<Rescuer>(),
             sp.GetRequiredService<Pruner>(), sp.GetRequiredService<RecurringScheduler>(), sp.GetRequiredService<StatsCollector>(),
-            sp.GetRequiredService<IOptions<JobServerOptions>>(),
+            sp.GetRequiredService<JobsMetrics>(), sp.GetRequiredService<IOptions<JobServerOptions>>(),
             sp.GetRequiredService<IOptions<RecurringOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JobServer>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobServer>(sp => sp.GetRequiredService<JobServer>()));
         return builder;

@@ -18,9 +18,12 @@ public static class JobsCatalog
     public static JobsBuilder AddBusinessJobs(this JobsBuilder jobs)
     {
         var services = jobs.Services;
-        services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<AppOptions>(AppOptions.SectionName);
         services.TryAddSingleton<AppDatabase>();
         services.TryAddSingleton<OutboundPipelines>();
+        services.TryAddSingleton<AppMetrics>();
+        services.TryAddTransient<CorrelationHeaderHandler>();
+        services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler<CorrelationHeaderHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobsStartupTask, AppSchemaStartup>());
         return jobs
             .AddPayments()

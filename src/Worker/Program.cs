@@ -1,18 +1,17 @@
-using Jobs.Engine;
+using Jobs.Hosting;
 using Jobs.Worker;
 using Jobs.Worker.Demo;
-using Microsoft.Extensions.Hosting;
 
 if (args is ["demo", ..])
 {
     return await DemoCommand.RunAsync(args[1..]);
 }
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+return await HostRunner.RunAsync(() =>
 {
-    Args = args,
-    ContentRootPath = AppContext.BaseDirectory,
+    var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.AddWorker();
+    var app = builder.Build();
+    app.MapWorker();
+    return app;
 });
-builder.AddWorker();
-await builder.Build().RunStoppableAsync();
-return 0;

@@ -1,39 +1,41 @@
 using Jobs.Engine;
-using Jobs.Engine.Server;
 using Jobs.Engine.Diagnostics;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Serilog;
+using Jobs.Engine.Server;
+using Jobs.Hosting;
+using Jobs.Hosting.Health;
 
 namespace Jobs.Worker;
 
 /// <summary>The worker host's wiring, in one place.</summary>
 public static class WorkerHostExtensions
 {
-    /// <summary>Logging, the job server, and the handlers this worker runs.</summary>
-    public static IHostApplicationBuilder AddWorker(this IHostApplicationBuilder builder)
+    /// <summary>Logging, health and metrics, the job server, and the handlers this worker runs.</summary>
+    public static WebApplicationBuilder AddWorker(this WebApplicationBuilder builder)
     {
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddSerilog(new LoggerConfiguration()
-            .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext()
-            .Enrich.With<JobContextEnricher>()
-            .CreateLogger(), dispose: true);
-
-        var worker = builder.Configuration.GetSection("Worker").Get<WorkerOptions>() ?? new WorkerOptions();
+        builder.AddJobsHosting();
+        builder.Services.AddSettings<WorkerOptions>(WorkerOptions.SectionName);
+        var worker = builder.Configuration.GetSection(WorkerOptions.SectionName).Get<WorkerOptions>() ?? new WorkerOptions();
         var jobs = builder.Services.AddJobsServer().AddBusinessJobs();
         if (worker.DiagnosticJobs)
         {
             jobs.AddDiagnosticJobs();
         }
+        builder.Services.AddHealthChecks().AddJobServerCheck();
+        // The small HTTP endpoint for probes and scrapes; nothing else is served.
+        builder.WebHost.UseUrls(worker.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
         // The host must wait for the server's drain and grace periods before it gives up on stopping.
         var server = builder.Configuration.GetSection(JobServerOptions.SectionName).Get<JobServerOptions>() ?? new JobServerOptions();
         builder.Services.Configure<HostOptions>(o =>
             o.ShutdownTimeout = server.DrainTimeout + server.CancellationGrace + TimeSpan.FromSeconds(20));
         return builder;
+    }
+
+    /// <summary>Health and metrics.</summary>
+    public static WebApplication MapWorker(this WebApplication app)
+    {
+        app.UseJobsRequestContext();
+        app.MapJobsHostEndpoints();
+        return app;
     }
 }

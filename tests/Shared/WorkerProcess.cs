@@ -53,11 +53,27 @@ public sealed class WorkerProcess : IDisposable
         start.Environment["Jobs__Server__HeartbeatInterval"] = "00:00:00.200";
         start.Environment["Jobs__Server__ServerTimeout"] = "00:00:02";
         start.Environment["App__Webhooks__SecretKey"] = TestKeys.WebhookSecretKey;
+        // Health and metrics on a free port: tests run several workers at once.
+        start.Environment["Worker__Urls"] = "http://127.0.0.1:0";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
         return new WorkerProcess(Process.Start(start)!);
+    }
+
+    /// <summary>The lines written so far that are JSON objects (the production log format), parsed.</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> LogEvents =>
+        Output.Split('\n').Where(l => l.StartsWith('{')).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.Clone()).ToList();
+
+    /// <summary>Where the worker serves health and metrics, once it has started.</summary>
+    public async Task<Uri> AddressAsync()
+    {
+        var address = await Eventually.ReturnsAsync(
+            () => Task.FromResult(LogEvents.Where(e => e.TryGetProperty("Addresses", out _))
+                .Select(e => e.GetProperty("Addresses").GetString()!.Split(", ")[0]).FirstOrDefault()),
+            address => address is not null, "the worker to report where it serves health and metrics", TimeSpan.FromSeconds(60));
+        return new Uri(address!);
     }
 
     /// <summary>Sends SIGTERM, as a container runtime or systemd does to stop a service.</summary>

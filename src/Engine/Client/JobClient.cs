@@ -76,8 +76,13 @@ internal sealed class JobClient(JobStore store, JobsMetrics metrics) : IJobClien
         {
             return [];
         }
+        using var activity = JobsTracing.StartEnqueue(requests.First()?.Kind ?? "", requests.Count);
         var results = await store.EnqueueAsync(requests, transaction, cancellationToken);
         metrics.Enqueued(requests, results);
+        if (activity is not null && results.Length == 1)
+        {
+            activity.SetTag("job.id", results[0].Id);
+        }
         return results;
     }
 }

@@ -28,6 +28,13 @@ public sealed class JobKindOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "7.00:00:00")]
     public TimeSpan? Timeout { get; set; }
 
+    /// <summary>
+    /// Attempts running longer than this are flagged as slow in the logs and metrics. The default
+    /// value is the server's <c>SlowJobThreshold</c> (30 seconds).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "7.00:00:00")]
+    public TimeSpan? SlowThreshold { get; set; }
+
     /// <summary>The retry backoff. The default value is the server's default backoff.</summary>
     public RetryOptions? Retry { get; set; }
 

@@ -49,12 +49,16 @@ public sealed partial class JobsMonitor(JobsDatabase database, Migrator migrator
     }
 
     /// <summary>Every known queue: depth, running jobs, workers, pause, and how long its oldest job has waited.</summary>
-    public async Task<IReadOnlyList<QueueInfo>> QueuesAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<QueueInfo>> QueuesAsync(CancellationToken cancellationToken = default) =>
+        QueuesAsync(CountCap, cancellationToken);
+
+    /// <summary>Every queue with its depth counted up to <paramref name="depthCap"/>.</summary>
+    internal async Task<IReadOnlyList<QueueInfo>> QueuesAsync(int depthCap, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string Name, long Available, long Running, long Workers, DateTime? PausedAt, DateTime? Oldest)>(
-            new CommandDefinition(Sql.Queues, new { cap = CountCap + 1 }, cancellationToken: cancellationToken));
-        return rows.Select(r => new QueueInfo(r.Name, Math.Min(r.Available, CountCap), r.Available <= CountCap, r.Running, (int)r.Workers,
+            new CommandDefinition(Sql.Queues, new { cap = depthCap + 1 }, cancellationToken: cancellationToken));
+        return rows.Select(r => new QueueInfo(r.Name, Math.Min(r.Available, depthCap), r.Available <= depthCap, r.Running, (int)r.Workers,
             DbTime.Utc(r.PausedAt), DbTime.Utc(r.Oldest))).ToList();
     }
 

@@ -33,6 +33,7 @@ internal sealed partial class JobExecutor(
         var attempt = running.Start(job.Id, job.ClaimedAt);
         var started = timeProvider.GetTimestamp();
         metrics.Started(job.Kind, job.Queue, job.ClaimedAt - job.ScheduledAt);
+        using var activity = JobsTracing.StartRun(job);
         try
         {
             using (logger.BeginScope(new JobLogScope(job)))
@@ -173,13 +174,13 @@ internal sealed partial class JobExecutor(
         return new Outcome("retrying", new Completion(job.Id, job.Attempt, job.ClaimedAt,
             delay > TimeSpan.Zero ? JobState.Retrying : JobState.Available,
             DelayMs: (long)delay.TotalMilliseconds,
-            ErrorJson: ErrorEntry(job, started, type, message, error)));
+            ErrorJson: ErrorEntry(job, started, type, message, error)), message);
     }
 
     private Outcome Dead(ClaimedJob job, long started, string type, string message, Exception? error)
     {
         LogDead(logger, error, job.Id, job.Kind, job.Attempt, message);
-        return new Outcome("dead", new Completion(job.Id, job.Attempt, job.ClaimedAt, JobState.Dead, ErrorJson: ErrorEntry(job, started, type, message, error)));
+        return new Outcome("dead", new Completion(job.Id, job.Attempt, job.ClaimedAt, JobState.Dead, ErrorJson: ErrorEntry(job, started, type, message, error)), message);
     }
 
     private string ErrorEntry(ClaimedJob job, long started, string type, string message, Exception? error)
@@ -204,7 +205,15 @@ internal sealed partial class JobExecutor(
         {
             LogSucceeded(logger, job.Id, job.Kind, job.Attempt, elapsed.TotalMilliseconds);
         }
-        metrics.Completed(job.Kind, job.Queue, outcome.Name, elapsed);
+        var threshold = registry.TryGet(job.Kind, out var registration) && registration.Options.SlowThreshold is { } own
+            ? own : options.Value.SlowJobThreshold;
+        var slow = elapsed > threshold;
+        if (slow)
+        {
+            LogSlow(logger, job.Id, job.Kind, job.Attempt, elapsed.TotalMilliseconds, outcome.Name, threshold, true);
+        }
+        metrics.Completed(job.Kind, job.Queue, outcome.Name, elapsed, slow);
+        JobsTracing.Ended(outcome.Name, outcome.Error);
         stats.Record(job.Queue, job.Kind, outcome.Name);
     }
 
@@ -221,7 +230,7 @@ internal sealed partial class JobExecutor(
     }
 
     /// <summary>How an attempt ended, and what to write (nothing for an attempt the database no longer holds).</summary>
-    private sealed record Outcome(string Name, Completion? Completion)
+    private sealed record Outcome(string Name, Completion? Completion, string? Error = null)
     {
         public static readonly Outcome Lost = new("cancelled", null);
     }
@@ -243,6 +252,10 @@ internal sealed partial class JobExecutor(
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) attempt {Attempt} handed back at shutdown; the attempt is not counted")]
     private static partial void LogHandedBack(ILogger logger, long jobId, string kind, int attempt);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning,
+        Message = "Job {JobId} ({Kind}) attempt {Attempt} was slow: {ElapsedMs:0} ms, {Outcome} (slow after {SlowThreshold}; Slow={Slow})")]
+    private static partial void LogSlow(ILogger logger, long jobId, string kind, int attempt, double elapsedMs, string outcome, TimeSpan slowThreshold, bool slow);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Job {JobId} ({Kind}) attempt {Attempt} ignored its cancellation token for {Grace}; recorded without waiting for it")]
     private static partial void LogAbandoned(ILogger logger, long jobId, string kind, int attempt, TimeSpan grace);

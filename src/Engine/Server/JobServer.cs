@@ -35,6 +35,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
     private readonly Pruner _pruner;
     private readonly RecurringScheduler _recurring;
     private readonly StatsCollector _stats;
+    private readonly JobsMetrics _metrics;
     private readonly IOptions<JobServerOptions> _options;
     private readonly IOptions<RecurringOptions> _recurringOptions;
     private readonly TimeProvider _timeProvider;
@@ -47,7 +48,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
     internal JobServer(
         ServerIdentity identity, JobsSchema schema, JobStore store, JobKindRegistry registry, JobExecutor executor,
         CompletionWriter completions, RunningJobs running, QueuePauses pauses, EventListener listener, Heartbeat heartbeat,
-        Promoter promoter, Rescuer rescuer, Pruner pruner, RecurringScheduler recurring, StatsCollector stats,
+        Promoter promoter, Rescuer rescuer, Pruner pruner, RecurringScheduler recurring, StatsCollector stats, JobsMetrics metrics,
         IOptions<JobServerOptions> options, IOptions<RecurringOptions> recurringOptions, TimeProvider timeProvider, ILogger<JobServer> logger)
     {
         Identity = identity;
@@ -65,6 +66,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
         _pruner = pruner;
         _recurring = recurring;
         _stats = stats;
+        _metrics = metrics;
         _options = options;
         _recurringOptions = recurringOptions;
         _timeProvider = timeProvider;
@@ -79,6 +81,9 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
 
     /// <summary>True while the LISTEN connection is up.</summary>
     public bool IsListening => _listener.IsConnected;
+
+    /// <summary>True once the server was told to stop (it may still be draining).</summary>
+    public bool IsStopping => Volatile.Read(ref _state) == 2;
 
     /// <summary>When this server last wrote its heartbeat.</summary>
     public DateTimeOffset? LastHeartbeat => _heartbeat.LastBeat;
@@ -149,6 +154,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
                 _background.Add(Task.Run(() => _recurring.RunAsync(stop), CancellationToken.None));
             }
         }
+        _metrics.ObserveWorkers(() => _queues.Values.Select(w => (w.Queue, w.Busy, w.Workers)));
         foreach (var worker in _queues.Values)
         {
             worker.Start();

@@ -65,6 +65,13 @@ public sealed class JobServerOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "7.00:00:00")]
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Attempts that run longer than this are flagged: a warning with <c>Slow = true</c> and the
+    /// <c>jobs.slow</c> counter. A kind's <c>SlowThreshold</c> wins. The default value is 30 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "7.00:00:00")]
+    public TimeSpan SlowJobThreshold { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The retry backoff of kinds that set none.</summary>
     [Required]
     public RetryOptions Retry { get; set; } = new();

@@ -30,6 +30,7 @@ internal sealed partial class QueueWorker
     private readonly Signal _capacity = new();
     private readonly CancellationTokenSource _stopClaiming = new();
     private int _inFlight;
+    private int _busy;
     // Starts by assuming long jobs, so a fresh server claims only for its free workers until it has
     // seen how fast jobs finish.
     private long _averageTicks = TimeSpan.FromSeconds(1).Ticks;
@@ -55,6 +56,12 @@ internal sealed partial class QueueWorker
 
     /// <summary>Jobs claimed and not yet finished: running plus buffered.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Workers running a job now.</summary>
+    public int Busy => Volatile.Read(ref _busy);
+
+    /// <summary>Workers of this queue.</summary>
+    public int Workers => _workers;
 
     public void Start()
     {
@@ -183,6 +190,7 @@ internal sealed partial class QueueWorker
             while (reader.TryRead(out var job))
             {
                 var started = _timeProvider.GetTimestamp();
+                Interlocked.Increment(ref _busy);
                 try
                 {
                     await _executor.RunAsync(job);
@@ -193,6 +201,7 @@ internal sealed partial class QueueWorker
                     // running in the database and the rescuer returns it if this server stops.
                     LogWorkerFailed(_logger, e, job.Id);
                 }
+                Interlocked.Decrement(ref _busy);
                 var elapsed = _timeProvider.GetElapsedTime(started).Ticks;
                 var average = Volatile.Read(ref _averageTicks);
                 Volatile.Write(ref _averageTicks, average + (elapsed - average) / 8);

@@ -14,6 +14,7 @@ internal static class EnqueueJson
 {
     public static string Write(IReadOnlyCollection<JobRequest> requests)
     {
+        var trace = JobsTracing.CurrentContext();
         var buffer = new ArrayBufferWriter<byte>(128 * requests.Count + 16);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -22,14 +23,15 @@ internal static class EnqueueJson
             foreach (var request in requests)
             {
                 position++;
-                WriteJob(writer, request, position, requests.Count);
+                WriteJob(writer, request, position, requests.Count, trace);
             }
             writer.WriteEndArray();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static void WriteJob(Utf8JsonWriter writer, JobRequest request, int position, int count)
+    private static void WriteJob(Utf8JsonWriter writer, JobRequest request, int position, int count,
+        (string TraceParent, string? TraceState)? trace)
     {
         ArgumentNullException.ThrowIfNull(request);
         var options = request.Options ?? Defaults;
@@ -54,10 +56,21 @@ internal static class EnqueueJson
         if ((options.CorrelationId ?? JobCorrelation.CurrentId) is { } correlationId) writer.WriteString("correlation_id", correlationId);
         if (options.PartitionKey is { } partitionKey) writer.WriteString("partition_key", partitionKey);
         if (options.IdempotencyKey is { } idempotencyKey) writer.WriteString("idempotency_key", idempotencyKey);
-        if (options.Metadata is { Count: > 0 } metadata)
+        var metadata = options.Metadata;
+        // The trace context current at enqueue goes with the job, unless the caller set its own.
+        var traced = trace is not null && metadata?.ContainsKey(JobsTracing.TraceParentKey) != true;
+        if (metadata is { Count: > 0 } || traced)
         {
             writer.WriteStartObject("metadata");
-            foreach (var (key, value) in metadata) writer.WriteString(key, value);
+            if (metadata is not null)
+            {
+                foreach (var (key, value) in metadata) writer.WriteString(key, value);
+            }
+            if (traced)
+            {
+                writer.WriteString(JobsTracing.TraceParentKey, trace!.Value.TraceParent);
+                if (trace.Value.TraceState is { } state) writer.WriteString(JobsTracing.TraceStateKey, state);
+            }
             writer.WriteEndObject();
         }
         writer.WriteEndObject();

@@ -494,9 +494,9 @@ internal sealed class JobSql(string s)
                                 || j.attempt || '; the attempt counts as failed.'))
               from orphans o
              where j.id = o.id
-            returning j.id, j.queue, j.state
+            returning j.id, j.kind, j.queue, j.state
         )
-        select r.id, r.state,
+        select r.id, r.kind, r.queue, r.state,
                (select count(*) from stale) as servers,
                (select count(*) from (select distinct queue from rescued where state = 'available') q
                  cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n) as woken

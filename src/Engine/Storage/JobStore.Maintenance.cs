@@ -37,12 +37,12 @@ internal sealed partial class JobStore
         }, cancellationToken);
 
     /// <summary>Removes stale servers and returns their jobs; returns the rescued jobs with their new state.</summary>
-    public Task<List<(long Id, JobState State)>> RescueStaleAsync(TimeSpan serverTimeout, CancellationToken cancellationToken) =>
-        WithMaintenanceLockAsync(MaintenanceLock.Rescue, new List<(long, JobState)>(), async (connection, transaction) =>
+    public Task<List<(long Id, string Kind, string Queue, JobState State)>> RescueStaleAsync(TimeSpan serverTimeout, CancellationToken cancellationToken) =>
+        WithMaintenanceLockAsync(MaintenanceLock.Rescue, new List<(long, string, string, JobState)>(), async (connection, transaction) =>
         {
-            var rows = await connection.QueryAsync<(long Id, string State, long Servers, long Woken)>(new CommandDefinition(
+            var rows = await connection.QueryAsync<(long Id, string Kind, string Queue, string State, long Servers, long Woken)>(new CommandDefinition(
                 Sql.RescueStale, new { timeout_ms = (long)serverTimeout.TotalMilliseconds }, transaction, cancellationToken: cancellationToken));
-            return rows.Select(r => (r.Id, JobStates.Parse(r.State))).ToList();
+            return rows.Select(r => (r.Id, r.Kind, r.Queue, JobStates.Parse(r.State))).ToList();
         }, cancellationToken);
 
     /// <summary>Deletes up to <paramref name="limit"/> jobs in <paramref name="state"/> finished more than <paramref name="age"/> ago.</summary>

@@ -49,6 +49,8 @@ public sealed class JobsDatabase : IAsyncDisposable
         {
             csb.ApplicationName = "jobs";
         }
+        // The pool's name in metrics and logs: where it points, never its credentials.
+        builder.Name = $"{csb.Host}:{csb.Port}/{csb.Database}";
         return builder.Build();
     }
 

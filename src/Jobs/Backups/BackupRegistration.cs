@@ -22,12 +22,13 @@ public static class BackupRegistration
     public static JobsBuilder AddBackups(this JobsBuilder jobs)
     {
         var services = jobs.Services;
-        services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<BackupOptions>(BackupOptions.SectionName);
         services.TryAddSingleton<BackupStore>();
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
         return jobs.AddHandler<BackupHandler, BackupArgs>(kind =>
         {
             kind.Timeout = TimeSpan.FromHours(2);
+            kind.SlowThreshold = TimeSpan.FromMinutes(30);
             kind.MaxAttempts = 3;
             kind.Retry = new RetryOptions { BaseDelay = TimeSpan.FromMinutes(1), MaxDelay = TimeSpan.FromMinutes(30) };
             kind.GlobalLimit = 1;

@@ -16,7 +16,7 @@ public static class CacheWarmingRegistration
     public static JobsBuilder AddCacheWarming(this JobsBuilder jobs)
     {
         var services = jobs.Services;
-        services.AddOptions<CacheWarmingOptions>().BindConfiguration(CacheWarmingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<CacheWarmingOptions>(CacheWarmingOptions.SectionName);
         services.TryAddSingleton<CacheWarmingStore>();
         services.TryAddSingleton<TargetFetcher>();
         services.AddHttpClient(TargetFetcher.ClientName, http =>
@@ -28,6 +28,7 @@ public static class CacheWarmingRegistration
         return jobs.AddHandler<CacheWarmHandler, CacheWarmArgs>(kind =>
         {
             kind.Timeout = TimeSpan.FromMinutes(10);
+            kind.SlowThreshold = TimeSpan.FromMinutes(3);
             kind.MaxAttempts = 4;
             kind.Retry = new RetryOptions { BaseDelay = TimeSpan.FromSeconds(30), MaxDelay = TimeSpan.FromMinutes(10) };
             kind.GlobalLimit = 1;

@@ -15,7 +15,7 @@ public static class InventoryJobsBuilderExtensions
     public static JobsBuilder AddInventory(this JobsBuilder jobs)
     {
         var services = jobs.Services;
-        services.AddOptions<InventoryOptions>().BindConfiguration(InventoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<InventoryOptions>(InventoryOptions.SectionName);
         services.TryAddSingleton(sp => new InventorySql(sp.GetRequiredService<AppDatabase>().Schema));
         // The pipeline bounds the wait for headers; the body may stream for as long as the job runs.
         services.AddHttpClient(SnapshotSource.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
@@ -29,6 +29,7 @@ public static class InventoryJobsBuilderExtensions
             // A million SKUs take seconds to tens of seconds; the bound is for a stuck database or a
             // warehouse endpoint that stalls mid-body, not for the work.
             kind.Timeout = TimeSpan.FromMinutes(10);
+            kind.SlowThreshold = TimeSpan.FromMinutes(2);
             // Warehouse endpoints go down for minutes to hours (deploys, nightly jobs): back off from
             // 30 s to a 30 minute cap, about 3 hours of attempts in all. Bad snapshots and unknown
             // warehouses fail permanently and never spend these.

@@ -14,6 +14,7 @@ internal sealed class PaymentCaptureHandler(
     PaymentLedger ledger,
     GatewayClient gateway,
     IOptions<PaymentsOptions> options,
+    AppMetrics metrics,
     ILogger<PaymentCaptureHandler> logger) : IJobHandler<PaymentCaptureArgs>
 {
     /// <summary>
@@ -32,6 +33,7 @@ internal sealed class PaymentCaptureHandler(
         if (problem is not null)
         {
             PaymentsLog.Rejected(logger, args.PaymentId, problem);
+            metrics.CaptureAttempt("rejected");
             throw new PermanentJobFailureException(problem);
         }
 
@@ -39,9 +41,11 @@ internal sealed class PaymentCaptureHandler(
         {
             case CaptureStart.Refused refused:
                 PaymentsLog.Rejected(logger, args.PaymentId, refused.Reason);
+                metrics.CaptureAttempt("rejected");
                 throw new PermanentJobFailureException(refused.Reason);
             case CaptureStart.AlreadyCaptured done:
                 PaymentsLog.AlreadyCaptured(logger, args.PaymentId, done.Payment.AmountCaptured);
+                metrics.CaptureAttempt("already_captured");
                 return;
             case CaptureStart.Proceed proceed:
                 await CaptureAsync(proceed.Payment, args.Amount, cancellationToken);
@@ -116,14 +120,17 @@ internal sealed class PaymentCaptureHandler(
                 }
                 await ledger.MarkCapturedAsync(payment.Id, intent.AmountReceived, intent.LatestCharge, cancellationToken);
                 PaymentsLog.Captured(logger, payment.Id, intent.AmountReceived, payment.Currency, intent.LatestCharge, replayed);
+                metrics.CaptureAttempt("captured");
                 return;
             case CaptureDecision.Failed failed:
                 await ledger.MarkFailedAsync(payment.Id, failed.Code, failed.Reason, cancellationToken);
                 PaymentsLog.Failed(logger, payment.Id, failed.Code, failed.Reason);
+                metrics.CaptureAttempt("failed");
                 throw new PermanentJobFailureException($"Payment {payment.Id} failed ({failed.Code}): {failed.Reason}");
             case CaptureDecision.Refused refused:
                 await ledger.RecordErrorAsync(payment.Id, refused.Reason, cancellationToken);
                 PaymentsLog.Refused(logger, payment.Id, refused.Reason);
+                metrics.CaptureAttempt("refused");
                 throw new PermanentJobFailureException(
                     $"Payment {payment.Id} not captured, {refused.Reason}. Fix {PaymentsOptions.SectionName} and requeue the job.");
             case CaptureDecision.Retry retry:
@@ -131,6 +138,7 @@ internal sealed class PaymentCaptureHandler(
                 // again under the same key, and the gateway either captures or replays.
                 await ledger.RecordErrorAsync(payment.Id, retry.Reason, cancellationToken);
                 PaymentsLog.Retrying(logger, payment.Id, retry.Reason);
+                metrics.CaptureAttempt("retrying");
                 var after = retry.After > options.Value.MaxRetryAfter ? options.Value.MaxRetryAfter : retry.After;
                 throw new RetryJobException($"Payment {payment.Id} not captured yet: {retry.Reason}", after, cause);
             default:

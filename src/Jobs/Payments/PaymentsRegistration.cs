@@ -23,7 +23,7 @@ public static class PaymentsRegistration
     public static JobsBuilder AddPayments(this JobsBuilder jobs)
     {
         var services = jobs.Services;
-        services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<PaymentsOptions>(PaymentsOptions.SectionName);
         services.TryAddSingleton<PaymentLedger>();
         // The per-call timeout lives in the outbound pipeline; HttpClient's own would only race it.
         // Header values are redacted from HttpClient's logs: the Authorization header carries the key.

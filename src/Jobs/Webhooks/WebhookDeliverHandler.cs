@@ -23,6 +23,7 @@ internal sealed class WebhookDeliverHandler(
     WebhookSender sender,
     WebhookEndpoints endpoints,
     IOptions<WebhooksOptions> options,
+    AppMetrics metrics,
     TimeProvider time,
     ILogger<WebhookDeliverHandler> logger) : IJobHandler<WebhookDeliverArgs>
 {
@@ -97,9 +98,12 @@ internal sealed class WebhookDeliverHandler(
 
     // Written without the job's token: once a request went out, its result is recorded even when
     // shutdown or a timeout fires meanwhile (the write itself is bounded by the command timeout).
-    private Task RecordAsync(JobContext<WebhookDeliverArgs> job, WebhookAttemptResult result, bool final) =>
-        store.RecordAttemptAsync(new WebhookStore.AttemptRecord(
+    private Task RecordAsync(JobContext<WebhookDeliverArgs> job, WebhookAttemptResult result, bool final)
+    {
+        metrics.WebhookAttempt(result.Outcome, result.LatencyMs);
+        return store.RecordAttemptAsync(new WebhookStore.AttemptRecord(
             job.Args.MessageId, job.Args.EndpointId, job.Attempt, job.Id, time.GetUtcNow(), result.Outcome,
             result.IsDelivered ? "delivered" : final ? "failed" : "pending",
             result.StatusCode, result.LatencyMs, result.Error), CancellationToken.None);
+    }
 }

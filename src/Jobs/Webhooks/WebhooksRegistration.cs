@@ -25,7 +25,7 @@ public static class WebhooksRegistration
     public static JobsBuilder AddWebhooks(this JobsBuilder jobs)
     {
         var services = jobs.Services;
-        services.AddOptions<WebhooksOptions>().BindConfiguration(WebhooksOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<WebhooksOptions>(WebhooksOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>());
         services.TryAddSingleton<WebhookStore>();
         services.TryAddSingleton<WebhookSecrets>();

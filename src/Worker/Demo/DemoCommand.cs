@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Dapper;
 using Jobs.Backups;
 using Jobs.CacheWarming;
@@ -9,10 +8,6 @@ using Jobs.Inventory;
 using Jobs.Payments;
 using Jobs.Storage;
 using Jobs.Webhooks;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Jobs.Worker.Demo;
 

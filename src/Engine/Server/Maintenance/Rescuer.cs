@@ -17,8 +17,9 @@ internal sealed partial class Rescuer(
     public override async Task<TimeSpan> RunOnceAsync(CancellationToken cancellationToken)
     {
         var rescued = await store.RescueStaleAsync(options.Value.ServerTimeout, cancellationToken);
-        foreach (var (id, state) in rescued)
+        foreach (var (id, kind, queue, state) in rescued)
         {
+            metrics.Rescued(kind, queue, dead: state == JobState.Dead);
             if (state == JobState.Dead)
             {
                 LogRescuedDead(logger, id);
@@ -28,7 +29,6 @@ internal sealed partial class Rescuer(
                 LogRescued(logger, id);
             }
         }
-        metrics.Rescued(rescued.Count);
         return options.Value.HeartbeatInterval;
     }
 

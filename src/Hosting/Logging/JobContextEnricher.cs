@@ -1,7 +1,7 @@
 using Serilog.Core;
 using Serilog.Events;
 
-namespace Jobs.Worker;
+namespace Jobs.Hosting.Logging;
 
 /// <summary>
 /// Adds a readable <c>JobContext</c> property ("job 42 webhook.deliver #3 ") to every event written
@@ -10,6 +10,8 @@ namespace Jobs.Worker;
 /// </summary>
 internal sealed class JobContextEnricher : ILogEventEnricher
 {
+    public const string PropertyName = "JobContext";
+
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
         if (logEvent.Properties.TryGetValue("JobId", out var id) &&
@@ -17,7 +19,7 @@ internal sealed class JobContextEnricher : ILogEventEnricher
             logEvent.Properties.TryGetValue("Attempt", out var attempt))
         {
             var text = $"job {Plain(id)} {Plain(kind)} #{Plain(attempt)} ";
-            logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty("JobContext", text));
+            logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty(PropertyName, text));
         }
     }
 
