@@ -1,10 +1,15 @@
 using Jobs.Hosting;
+using Jobs.Hosting.Health;
 using Jobs.Worker;
 using Jobs.Worker.Demo;
 
 if (args is ["demo", ..])
 {
     return await DemoCommand.RunAsync(args[1..]);
+}
+if (await HealthProbe.TryRunAsync(args, "http://127.0.0.1:5081/health/ready") is { } probed)
+{
+    return probed;
 }
 
 return await HostRunner.RunAsync(() =>
