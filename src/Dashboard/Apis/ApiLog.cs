@@ -9,7 +9,7 @@ internal static partial class ApiLog
     [LoggerMessage(3001, LogLevel.Information, "API key {ApiKey} enqueued a batch of {Jobs} jobs ({Created} new)")]
     public static partial void EnqueuedBatch(ILogger logger, string apiKey, int jobs, int created);
 
-    [LoggerMessage(3002, LogLevel.Information, "API key {ApiKey}: {Action} job {JobId}")]
+    [LoggerMessage(3002, LogLevel.Information, "API key {ApiKey}: {Action} of job {JobId}")]
     public static partial void Steered(ILogger logger, string apiKey, string action, long jobId);
 
     [LoggerMessage(3003, LogLevel.Information, "API key {ApiKey} requeued {Jobs} jobs matching {Filter}")]

@@ -15,6 +15,10 @@ internal static class ApiProblems
             Detail = detail ?? string.Join(" ", errors.Take(3).Select(e => $"{e.Key}: {e.Value.FirstOrDefault()}")),
         });
 
+    /// <summary>An <see cref="ArgumentException"/>'s message without the " (Parameter 'x')" the runtime appends.</summary>
+    public static string MessageOf(ArgumentException e) =>
+        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+
     public static ProblemHttpResult Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] });
 

@@ -219,7 +219,7 @@ internal sealed class EnqueueRequests(JobKindCatalog catalog, KindQueues kindQue
 
     private static string Message(ArgumentException e, string field)
     {
-        var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+        var message = ApiProblems.MessageOf(e);
         return e.ParamName is null ? message : message.Replace($"EnqueueOptions.{e.ParamName}", field, StringComparison.Ordinal);
     }
 }

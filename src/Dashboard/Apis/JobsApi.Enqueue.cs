@@ -34,7 +34,7 @@ public static partial class JobsApi
         catch (ArgumentException e)
         {
             // The database's own checks (the same rules as the client's, for SQL callers).
-            return ApiProblems.Invalid("$", e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+            return ApiProblems.Invalid("$", ApiProblems.MessageOf(e));
         }
         ApiLog.Enqueued(services.Logger, caller.Name, job.Id, requests[0].Kind, job.Created);
         if (job.Created)
@@ -80,7 +80,7 @@ public static partial class JobsApi
         }
         catch (ArgumentException e)
         {
-            return ApiProblems.Invalid("$", e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+            return ApiProblems.Invalid("$", ApiProblems.MessageOf(e));
         }
         var created = jobs.Count(j => j.Created);
         ApiLog.EnqueuedBatch(services.Logger, caller.Name, jobs.Count, created);

@@ -42,7 +42,7 @@ public static partial class JobsApi
         }
         catch (ArgumentException e) when (query.Cursor is not null)
         {
-            return ApiProblems.Invalid("cursor", e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+            return ApiProblems.Invalid("cursor", ApiProblems.MessageOf(e));
         }
     }
 }

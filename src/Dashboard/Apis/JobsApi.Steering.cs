@@ -1,5 +1,6 @@
 using Jobs.Dashboard.Apis.Contracts;
 using Jobs.Dashboard.Security;
+using Jobs.Engine.Client;
 using Jobs.Engine.States;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,51 +11,50 @@ public static partial class JobsApi
     private static async Task<Results<Ok<JobActionResponse>, ProblemHttpResult>> RetryAsync(
         long id, HttpContext http, [AsParameters] JobsApiServices services, CancellationToken cancellationToken)
     {
-        var caller = ApiCaller.From(http);
-        var job = await services.Jobs.GetAsync(id, cancellationToken);
-        if (job is null || !caller.Sees(job))
-        {
-            return ApiProblems.NotFound(id);
-        }
-        if (!await services.Jobs.RequeueAsync(id, cancellationToken))
-        {
-            return ApiProblems.Conflict($"Job {id} is {job.State.ToDb()}: it is queued or running already, so there is nothing to retry.");
-        }
-        ApiLog.Steered(services.Logger, caller.Name, "retried", id);
-        await services.Audit.RecordAsync(caller.User.Audit("jobs.retry", $"job {id}", 1, new { kind = job.Kind, from = job.State.ToDb() }), cancellationToken);
-        return TypedResults.Ok(new JobActionResponse(id, JobState.Available.ToDb()));
+        var problem = await ActAsync(id, http, services, "retry", services.Jobs.RequeueAsync,
+            job => ApiProblems.Conflict($"Job {id} is {job.State.ToDb()}: it is queued or running already, so there is nothing to retry."),
+            cancellationToken);
+        return problem is null ? TypedResults.Ok(new JobActionResponse(id, JobState.Available.ToDb())) : problem;
     }
 
     private static async Task<Results<Ok<JobActionResponse>, ProblemHttpResult>> CancelAsync(
         long id, HttpContext http, [AsParameters] JobsApiServices services, CancellationToken cancellationToken)
     {
+        var problem = await ActAsync(id, http, services, "cancel", services.Jobs.CancelAsync,
+            job => ApiProblems.Conflict($"Job {id} is {job.State.ToDb()}: only jobs that have not finished can be cancelled."),
+            cancellationToken);
+        return problem is null ? TypedResults.Ok(new JobActionResponse(id, JobState.Cancelled.ToDb())) : problem;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        long id, HttpContext http, [AsParameters] JobsApiServices services, CancellationToken cancellationToken)
+    {
+        // Refused only when the job went in the meantime.
+        var problem = await ActAsync(id, http, services, "delete", services.Jobs.DeleteAsync, _ => ApiProblems.NotFound(id), cancellationToken);
+        return problem is null ? TypedResults.NoContent() : problem;
+    }
+
+    /// <summary>
+    /// One job, by id, within the key's scope (404 otherwise): acts, and audits what it did; the
+    /// problem to answer when the job does not exist or the action was refused, else null.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> ActAsync(long id, HttpContext http, JobsApiServices services, string action,
+        Func<long, CancellationToken, Task<bool>> act, Func<JobInfo, ProblemHttpResult> refused, CancellationToken cancellationToken)
+    {
         var caller = ApiCaller.From(http);
         var job = await services.Jobs.GetAsync(id, cancellationToken);
         if (job is null || !caller.Sees(job))
         {
             return ApiProblems.NotFound(id);
         }
-        if (!await services.Jobs.CancelAsync(id, cancellationToken))
+        if (!await act(id, cancellationToken))
         {
-            return ApiProblems.Conflict($"Job {id} is {job.State.ToDb()}: only jobs that have not finished can be cancelled.");
+            return refused(job);
         }
-        ApiLog.Steered(services.Logger, caller.Name, "cancelled", id);
-        await services.Audit.RecordAsync(caller.User.Audit("jobs.cancel", $"job {id}", 1, new { kind = job.Kind, from = job.State.ToDb() }), cancellationToken);
-        return TypedResults.Ok(new JobActionResponse(id, JobState.Cancelled.ToDb()));
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        long id, HttpContext http, [AsParameters] JobsApiServices services, CancellationToken cancellationToken)
-    {
-        var caller = ApiCaller.From(http);
-        var job = await services.Jobs.GetAsync(id, cancellationToken);
-        if (job is null || !caller.Sees(job) || !await services.Jobs.DeleteAsync(id, cancellationToken))
-        {
-            return ApiProblems.NotFound(id);
-        }
-        ApiLog.Steered(services.Logger, caller.Name, "deleted", id);
-        await services.Audit.RecordAsync(caller.User.Audit("jobs.delete", $"job {id}", 1, new { kind = job.Kind, from = job.State.ToDb() }), cancellationToken);
-        return TypedResults.NoContent();
+        ApiLog.Steered(services.Logger, caller.Name, action, id);
+        await services.Audit.RecordAsync(caller.User.Audit($"jobs.{action}", $"job {id}", 1, new { kind = job.Kind, from = job.State.ToDb() }),
+            cancellationToken);
+        return null;
     }
 
     private static async Task<Results<Ok<RequeueResponse>, ProblemHttpResult>> RequeueAsync(

@@ -48,7 +48,7 @@ public static partial class JobsApi
         catch (ArgumentException e)
         {
             var field = e.ParamName switch { "messageId" => "messageId", "payload" => "payload", _ => "eventType" };
-            return ApiProblems.Invalid(field, e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+            return ApiProblems.Invalid(field, ApiProblems.MessageOf(e));
         }
         ApiLog.PublishedWebhook(services.Logger, caller.Name, published.MessageId, body.EventType!, published.Deliveries.Count);
         if (published.Created)

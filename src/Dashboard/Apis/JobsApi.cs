@@ -47,20 +47,12 @@ public static partial class JobsApi
             .WithSummary("Enqueue one job")
             .WithDescription("201 with the new job's id; 200 with the existing job's id when a job of the kind holds the idempotency key " +
                 "(idempotencyKey or the Idempotency-Key header). The job carries the request's X-Correlation-ID unless the body names one.")
-            .Accepts<EnqueueJobRequest>(JsonType)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<EnqueueJobRequest>();
         jobs.MapPost("/batch", EnqueueBatchAsync).WithName("EnqueueJobs")
             .WithSummary("Enqueue many jobs in one statement, all or none")
             .WithDescription("A JSON array of jobs (as for one job). Results are in the order of the request. " +
                 "Error keys start with the job's index, e.g. [3].args.amount.")
-            .Accepts<EnqueueJobRequest[]>(JsonType)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<EnqueueJobRequest[]>();
         jobs.MapGet("", ListAsync).WithName("ListJobs")
             .WithSummary("List jobs matching a filter, a page at a time")
             .WithDescription("Keyset pages: pass nextCursor as cursor for the next page. When scannedDownTo is set the page stopped " +
@@ -71,42 +63,28 @@ public static partial class JobsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         jobs.MapPost("/{id:long}/retry", RetryAsync).WithName("RetryJob")
             .WithSummary("Make a job available now: retry a dead or cancelled job, run a scheduled one now, re-run a succeeded one")
-            .RequireAuthorization(DashboardPolicies.ApiOperator)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ForOperators()
             .ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapPost("/{id:long}/cancel", CancelAsync).WithName("CancelJob")
             .WithSummary("Cancel a job that has not finished (a running job's cancellation token fires)")
-            .RequireAuthorization(DashboardPolicies.ApiOperator)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ForOperators()
             .ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteJob")
             .WithSummary("Delete a job in any state")
-            .RequireAuthorization(DashboardPolicies.ApiOperator)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ForOperators();
         jobs.MapPost("/requeue", RequeueAsync).WithName("RequeueJobs")
             .WithSummary("Requeue every job matching a filter, in one statement")
             .WithDescription("Makes matching jobs available now (dead, cancelled, scheduled, retrying and succeeded ones; available and " +
                 "running jobs are left alone). Name states to limit it, e.g. {\"states\": [\"dead\"]}. Returns how many.")
             .RequireAuthorization(DashboardPolicies.ApiOperator)
-            .Accepts<JobFilterRequest>(JsonType)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<JobFilterRequest>();
 
         api.MapGroup("/webhooks").WithTags("Webhooks")
             .MapPost("/messages", PublishWebhookAsync).WithName("PublishWebhookMessage")
             .WithSummary("Publish a webhook message to every enabled endpoint subscribed to its event type")
             .WithDescription("One webhook.deliver job per endpoint, enqueued with the message in one transaction. " +
                 "201 when published; 200 when the message id was published before. The key must allow kind webhook.deliver.")
-            .Accepts<PublishWebhookRequest>(JsonType)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<PublishWebhookRequest>();
 
         // Any other path under /api answers as the API does (401, 404 or 415 problem+json), never
         // with the pages' login redirect. Routing sends here too a request whose body is not JSON
@@ -122,4 +100,18 @@ public static partial class JobsApi
         app.MapOpenApi().RequireAuthorization(ApiDocsPolicy);
         return app;
     }
+
+    /// <summary>A route that reads a JSON body: what it accepts and the problems a body can cause.</summary>
+    private static RouteHandlerBuilder AcceptsJson<TBody>(this RouteHandlerBuilder route) where TBody : notnull =>
+        route.Accepts<TBody>(JsonType)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    /// <summary>A route for operator keys only, on a job within the key's scope.</summary>
+    private static RouteHandlerBuilder ForOperators(this RouteHandlerBuilder route) =>
+        route.RequireAuthorization(DashboardPolicies.ApiOperator)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -110,4 +110,34 @@ public static class ApiCalls
         problem.GetProperty("errors").GetProperty(field)[0].GetString()!;
 
     public static long Id(this JsonElement job) => job.GetProperty("id").GetInt64();
+
+    /// <summary>The ids of the first page of <c>GET /api/v1/jobs?{query}</c>.</summary>
+    public static async Task<List<long>> JobIdsAsync(this HttpClient api, string query)
+    {
+        var response = await api.GetAsync("/api/v1/jobs?" + query);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return (await response.JsonAsync()).GetProperty("items").EnumerateArray().Select(j => j.Id()).ToList();
+    }
+}
+
+/// <summary>A test class with its own host (a fresh schema per test) and a client with a key of <see cref="Role"/>.</summary>
+public abstract class ApiTest : IAsyncLifetime
+{
+    protected ApiHost Host { get; private set; } = null!;
+    protected HttpClient Api { get; private set; } = null!;
+
+    protected virtual ApiKeyRole Role => ApiKeyRole.Operator;
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
+    public async Task InitializeAsync()
+    {
+        Host = await ApiHost.StartAsync(Settings);
+        Api = Host.Client(await Host.CreateKeyAsync(Role, name: "ops-bot"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api.Dispose();
+        await Host.DisposeAsync();
+    }
 }

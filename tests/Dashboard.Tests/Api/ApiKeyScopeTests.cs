@@ -35,9 +35,9 @@ public sealed class ApiKeyScopeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/v1/jobs/{theirs}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await api.PostAsync($"/api/v1/jobs/{theirs}/cancel", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await api.DeleteAsync($"/api/v1/jobs/{theirs}")).StatusCode);
-        Assert.Equal([mine], await IdsAsync(api, ""));
-        Assert.Equal([mine], await IdsAsync(api, "state=scheduled"));
-        Assert.Empty(await IdsAsync(api, "kind=diag.fail"));
+        Assert.Equal([mine], await api.JobIdsAsync(""));
+        Assert.Equal([mine], await api.JobIdsAsync("state=scheduled"));
+        Assert.Empty(await api.JobIdsAsync("kind=diag.fail"));
 
         var requeue = await (await api.PostJsonAsync("/api/v1/jobs/requeue", """{"states": ["scheduled"]}""")).JsonAsync();
         Assert.Equal(1, requeue.GetProperty("requeued").GetInt32());
@@ -62,7 +62,7 @@ public sealed class ApiKeyScopeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, itsQueue.StatusCode);
         var id = (await itsQueue.JsonAsync()).Id();
         Assert.Equal("reports", (await _host.Jobs.GetAsync(id))!.Queue);
-        Assert.Equal([id], await IdsAsync(api, "kind=diag.noop"));
+        Assert.Equal([id], await api.JobIdsAsync("kind=diag.noop"));
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/v1/jobs/{elsewhere}")).StatusCode);
     }
 
@@ -147,12 +147,5 @@ public sealed class ApiKeyScopeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("webhook.deliver", (await refused.ProblemAsync()).GetProperty("detail").GetString());
         Assert.Equal(1, await _host.Schema.ScalarAsync<long>("select count(*) from {s}.job"));
-    }
-
-    private static async Task<List<long>> IdsAsync(HttpClient api, string query)
-    {
-        var response = await api.GetAsync("/api/v1/jobs?" + query);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.JsonAsync()).GetProperty("items").EnumerateArray().Select(j => j.Id()).ToList();
     }
 }

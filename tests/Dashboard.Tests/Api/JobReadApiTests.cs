@@ -1,35 +1,23 @@
 using System.Net;
+using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
 using Jobs.Engine.Diagnostics;
 
 namespace Jobs.Dashboard.Tests.Api;
 
-public sealed class JobReadApiTests : IAsyncLifetime
+public sealed class JobReadApiTests : ApiTest
 {
-    private ApiHost _host = null!;
-    private HttpClient _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await ApiHost.StartAsync();
-        _api = _host.Client(await _host.CreateKeyAsync(Engine.Admin.ApiKeyRole.Producer));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _api.Dispose();
-        await _host.DisposeAsync();
-    }
+    protected override ApiKeyRole Role => ApiKeyRole.Producer;
 
     [Fact]
     public async Task A_job_reads_back_with_its_arguments_and_options()
     {
-        var id = (await (await _api.PostJsonAsync("/api/v1/jobs", """
+        var id = (await (await Api.PostJsonAsync("/api/v1/jobs", """
             {"kind": "inventory.reconcile", "args": {"warehouse": "WH1", "snapshotId": "latest"}, "partitionKey": "WH1",
              "tags": ["hourly"], "delaySeconds": 300, "idempotencyKey": "wh1-latest"}
             """)).JsonAsync()).Id();
 
-        var response = await _api.GetAsync($"/api/v1/jobs/{id}");
+        var response = await Api.GetAsync($"/api/v1/jobs/{id}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var job = await response.JsonAsync();
@@ -46,7 +34,7 @@ public sealed class JobReadApiTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_job_is_a_404_problem()
     {
-        var response = await _api.GetAsync("/api/v1/jobs/987654");
+        var response = await Api.GetAsync("/api/v1/jobs/987654");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("987654", (await response.ProblemAsync()).GetProperty("detail").GetString());
@@ -55,7 +43,7 @@ public sealed class JobReadApiTests : IAsyncLifetime
     [Fact]
     public async Task Lists_filter_like_the_dashboard_and_page_with_a_cursor()
     {
-        var jobs = _host.Jobs;
+        var jobs = Host.Jobs;
         var noops = new List<long>();
         for (var i = 0; i < 5; i++)
         {
@@ -71,7 +59,7 @@ public sealed class JobReadApiTests : IAsyncLifetime
         var pages = 0;
         do
         {
-            var page = await (await _api.GetAsync($"/api/v1/jobs?kind=diag.noop&tag=wave-1&limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
+            var page = await (await Api.GetAsync($"/api/v1/jobs?kind=diag.noop&tag=wave-1&limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
             seen.AddRange(page.GetProperty("items").EnumerateArray().Select(j => j.Id()));
             cursor = page.GetProperty("nextCursor").GetString();
             pages++;
@@ -80,25 +68,25 @@ public sealed class JobReadApiTests : IAsyncLifetime
         Assert.Equal(Enumerable.Reverse(noops), seen);
         Assert.Equal(3, pages);
 
-        Assert.Equal([other], await IdsAsync("queue=slow"));
-        Assert.Equal([other], await IdsAsync("partitionKey=p-9"));
-        Assert.Equal([other], await IdsAsync("kind=diag.fail,payment.capture&tag=wave-1"));
-        Assert.Equal([cancelled], await IdsAsync("state=cancelled"));
-        Assert.Equal([cancelled, .. Enumerable.Reverse(noops)], await IdsAsync("state=cancelled&state=available&kind=diag.noop"));
-        Assert.Equal([cancelled, other], await IdsAsync("state=cancelled,available&kind=diag.noop,diag.fail&queue=slow,default&limit=2"));
-        Assert.Equal(Enumerable.Reverse(noops), await IdsAsync("correlationId=corr-a"));
-        Assert.Equal(7, (await IdsAsync($"createdFrom={DateTimeOffset.UtcNow.AddMinutes(-5):O}".Replace("+", "%2B"))).Count);
-        Assert.Empty(await IdsAsync($"createdTo={DateTimeOffset.UtcNow.AddMinutes(-5):O}".Replace("+", "%2B")));
-        Assert.Equal([cancelled], await IdsAsync($"finishedFrom={DateTimeOffset.UtcNow.AddMinutes(-5):O}".Replace("+", "%2B")));
+        Assert.Equal([other], await Api.JobIdsAsync("queue=slow"));
+        Assert.Equal([other], await Api.JobIdsAsync("partitionKey=p-9"));
+        Assert.Equal([other], await Api.JobIdsAsync("kind=diag.fail,payment.capture&tag=wave-1"));
+        Assert.Equal([cancelled], await Api.JobIdsAsync("state=cancelled"));
+        Assert.Equal([cancelled, .. Enumerable.Reverse(noops)], await Api.JobIdsAsync("state=cancelled&state=available&kind=diag.noop"));
+        Assert.Equal([cancelled, other], await Api.JobIdsAsync("state=cancelled,available&kind=diag.noop,diag.fail&queue=slow,default&limit=2"));
+        Assert.Equal(Enumerable.Reverse(noops), await Api.JobIdsAsync("correlationId=corr-a"));
+        Assert.Equal(7, (await Api.JobIdsAsync($"createdFrom={DateTimeOffset.UtcNow.AddMinutes(-5):O}".Replace("+", "%2B"))).Count);
+        Assert.Empty(await Api.JobIdsAsync($"createdTo={DateTimeOffset.UtcNow.AddMinutes(-5):O}".Replace("+", "%2B")));
+        Assert.Equal([cancelled], await Api.JobIdsAsync($"finishedFrom={DateTimeOffset.UtcNow.AddMinutes(-5):O}".Replace("+", "%2B")));
     }
 
     [Fact]
     public async Task Search_finds_jobs_by_their_arguments()
     {
-        var hit = (await _host.Jobs.EnqueueAsync(new FailArgs("card declined for order 77"))).Id;
-        await _host.Jobs.EnqueueAsync(new FailArgs("timeout"));
+        var hit = (await Host.Jobs.EnqueueAsync(new FailArgs("card declined for order 77"))).Id;
+        await Host.Jobs.EnqueueAsync(new FailArgs("timeout"));
 
-        Assert.Equal([hit], await IdsAsync("search=ORDER%2077"));
+        Assert.Equal([hit], await Api.JobIdsAsync("search=ORDER%2077"));
     }
 
     [Theory]
@@ -110,17 +98,9 @@ public sealed class JobReadApiTests : IAsyncLifetime
     [InlineData("cursor=bm90LWEtY3Vyc29y", "cursor")]
     public async Task Bad_filters_are_refused_naming_them(string query, string field)
     {
-        var response = await _api.GetAsync("/api/v1/jobs?" + query);
+        var response = await Api.GetAsync("/api/v1/jobs?" + query);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal([field], (await response.ProblemAsync()).ErrorKeys());
-    }
-
-    private async Task<List<long>> IdsAsync(string query)
-    {
-        var response = await _api.GetAsync("/api/v1/jobs?" + query);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var page = await response.JsonAsync();
-        return page.GetProperty("items").EnumerateArray().Select(j => j.Id()).ToList();
     }
 }

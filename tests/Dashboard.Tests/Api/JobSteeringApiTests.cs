@@ -8,35 +8,20 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.Dashboard.Tests.Api;
 
-public sealed class JobSteeringApiTests : IAsyncLifetime
+public sealed class JobSteeringApiTests : ApiTest
 {
-    private ApiHost _host = null!;
-    private HttpClient _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await ApiHost.StartAsync();
-        _api = _host.Client(await _host.CreateKeyAsync(ApiKeyRole.Operator, name: "ops-bot"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _api.Dispose();
-        await _host.DisposeAsync();
-    }
-
     [Fact]
     public async Task Retrying_a_dead_job_runs_it_again_on_a_worker()
     {
-        await using var worker = await TestEngine.StartAsync(_host.Schema, jobs => jobs.AddDiagnosticJobs());
-        var failing = (await (await _api.PostJsonAsync("/api/v1/jobs", """{"kind": "diag.fail", "args": {"message": "boom"}, "maxAttempts": 1}""")).JsonAsync()).Id();
-        await Eventually.TrueAsync(async () => (await _host.Jobs.GetAsync(failing))!.State == JobState.Dead, "the failing job to die");
+        await using var worker = await TestEngine.StartAsync(Host.Schema, jobs => jobs.AddDiagnosticJobs());
+        var failing = (await (await Api.PostJsonAsync("/api/v1/jobs", """{"kind": "diag.fail", "args": {"message": "boom"}, "maxAttempts": 1}""")).JsonAsync()).Id();
+        await Eventually.TrueAsync(async () => (await Host.Jobs.GetAsync(failing))!.State == JobState.Dead, "the failing job to die");
 
-        var retry = await _api.PostAsync($"/api/v1/jobs/{failing}/retry", null);
+        var retry = await Api.PostAsync($"/api/v1/jobs/{failing}/retry", null);
 
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
         Assert.Equal("available", (await retry.JsonAsync()).GetProperty("state").GetString());
-        var job = await Eventually.ReturnsAsync(() => _host.Jobs.GetAsync(failing), j => j!.Errors.Count == 2, "the retried attempt to run");
+        var job = await Eventually.ReturnsAsync(() => Host.Jobs.GetAsync(failing), j => j!.Errors.Count == 2, "the retried attempt to run");
         Assert.Equal(JobState.Dead, job!.State);
         Assert.Equal(2, job.Attempt);
     }
@@ -44,21 +29,21 @@ public sealed class JobSteeringApiTests : IAsyncLifetime
     [Fact]
     public async Task Retrying_a_cancelled_job_runs_it_to_success()
     {
-        var id = (await (await _api.PostJsonAsync("/api/v1/jobs", """{"kind": "diag.noop", "delaySeconds": 3600}""")).JsonAsync()).Id();
-        Assert.Equal(HttpStatusCode.OK, (await _api.PostAsync($"/api/v1/jobs/{id}/cancel", null)).StatusCode);
-        await using var worker = await TestEngine.StartAsync(_host.Schema, jobs => jobs.AddDiagnosticJobs());
+        var id = (await (await Api.PostJsonAsync("/api/v1/jobs", """{"kind": "diag.noop", "delaySeconds": 3600}""")).JsonAsync()).Id();
+        Assert.Equal(HttpStatusCode.OK, (await Api.PostAsync($"/api/v1/jobs/{id}/cancel", null)).StatusCode);
+        await using var worker = await TestEngine.StartAsync(Host.Schema, jobs => jobs.AddDiagnosticJobs());
 
-        Assert.Equal(HttpStatusCode.OK, (await _api.PostAsync($"/api/v1/jobs/{id}/retry", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Api.PostAsync($"/api/v1/jobs/{id}/retry", null)).StatusCode);
 
-        await Eventually.TrueAsync(async () => (await _host.Jobs.GetAsync(id))!.State == JobState.Succeeded, "the retried job to succeed");
+        await Eventually.TrueAsync(async () => (await Host.Jobs.GetAsync(id))!.State == JobState.Succeeded, "the retried job to succeed");
     }
 
     [Fact]
     public async Task Retrying_a_job_that_is_waiting_to_run_is_a_409()
     {
-        var id = (await _host.Jobs.EnqueueAsync(new NoopArgs())).Id;
+        var id = (await Host.Jobs.EnqueueAsync(new NoopArgs())).Id;
 
-        var response = await _api.PostAsync($"/api/v1/jobs/{id}/retry", null);
+        var response = await Api.PostAsync($"/api/v1/jobs/{id}/retry", null);
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("available", (await response.ProblemAsync()).GetProperty("detail").GetString());
@@ -67,14 +52,14 @@ public sealed class JobSteeringApiTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_stops_a_job_and_cancelling_it_again_is_a_409()
     {
-        var id = (await _host.Jobs.EnqueueAsync(new NoopArgs(), new EnqueueOptions { Delay = TimeSpan.FromHours(1) })).Id;
+        var id = (await Host.Jobs.EnqueueAsync(new NoopArgs(), new EnqueueOptions { Delay = TimeSpan.FromHours(1) })).Id;
 
-        var cancel = await _api.PostAsync($"/api/v1/jobs/{id}/cancel", null);
-        var again = await _api.PostAsync($"/api/v1/jobs/{id}/cancel", null);
+        var cancel = await Api.PostAsync($"/api/v1/jobs/{id}/cancel", null);
+        var again = await Api.PostAsync($"/api/v1/jobs/{id}/cancel", null);
 
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal("cancelled", (await cancel.JsonAsync()).GetProperty("state").GetString());
-        Assert.Equal(JobState.Cancelled, (await _host.Jobs.GetAsync(id))!.State);
+        Assert.Equal(JobState.Cancelled, (await Host.Jobs.GetAsync(id))!.State);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         await again.ProblemAsync();
     }
@@ -82,20 +67,20 @@ public sealed class JobSteeringApiTests : IAsyncLifetime
     [Fact]
     public async Task Deleting_removes_the_job()
     {
-        var id = (await _host.Jobs.EnqueueAsync(new NoopArgs())).Id;
+        var id = (await Host.Jobs.EnqueueAsync(new NoopArgs())).Id;
 
-        var delete = await _api.DeleteAsync($"/api/v1/jobs/{id}");
+        var delete = await Api.DeleteAsync($"/api/v1/jobs/{id}");
 
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-        Assert.Null(await _host.Jobs.GetAsync(id));
-        Assert.Equal(HttpStatusCode.NotFound, (await _api.GetAsync($"/api/v1/jobs/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _api.DeleteAsync($"/api/v1/jobs/{id}")).StatusCode);
+        Assert.Null(await Host.Jobs.GetAsync(id));
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync($"/api/v1/jobs/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.DeleteAsync($"/api/v1/jobs/{id}")).StatusCode);
     }
 
     [Fact]
     public async Task Bulk_requeue_requeues_only_the_matching_jobs_and_says_how_many()
     {
-        var jobs = _host.Jobs;
+        var jobs = Host.Jobs;
         var later = new EnqueueOptions { Delay = TimeSpan.FromHours(1), Tags = ["batch-7"] };
         var matching = new List<long>();
         for (var i = 0; i < 3; i++)
@@ -110,7 +95,7 @@ public sealed class JobSteeringApiTests : IAsyncLifetime
             await jobs.CancelAsync(id);
         }
 
-        var response = await _api.PostJsonAsync("/api/v1/jobs/requeue", """{"states": ["cancelled"], "kinds": ["diag.noop"], "tag": "batch-7"}""");
+        var response = await Api.PostJsonAsync("/api/v1/jobs/requeue", """{"states": ["cancelled"], "kinds": ["diag.noop"], "tag": "batch-7"}""");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(3, (await response.JsonAsync()).GetProperty("requeued").GetInt32());
@@ -129,20 +114,20 @@ public sealed class JobSteeringApiTests : IAsyncLifetime
     [InlineData("""{"state": "dead"}""", "state")]
     public async Task Bulk_requeue_refuses_an_empty_or_bad_filter(string filter, string field)
     {
-        await _host.Jobs.EnqueueAsync(new NoopArgs(), new EnqueueOptions { Delay = TimeSpan.FromHours(1) });
+        await Host.Jobs.EnqueueAsync(new NoopArgs(), new EnqueueOptions { Delay = TimeSpan.FromHours(1) });
 
-        var response = await _api.PostJsonAsync("/api/v1/jobs/requeue", filter);
+        var response = await Api.PostJsonAsync("/api/v1/jobs/requeue", filter);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal([field], (await response.ProblemAsync()).ErrorKeys());
-        Assert.Equal(0, await _host.Schema.ScalarAsync<long>("select count(*) from {s}.job where state = 'available'"));
+        Assert.Equal(0, await Host.Schema.ScalarAsync<long>("select count(*) from {s}.job where state = 'available'"));
     }
 
     [Fact]
     public async Task A_producer_key_may_not_steer_jobs()
     {
-        using var producer = _host.Client(await _host.CreateKeyAsync(ApiKeyRole.Producer));
-        var id = (await _host.Jobs.EnqueueAsync(new NoopArgs(), new EnqueueOptions { Delay = TimeSpan.FromHours(1) })).Id;
+        using var producer = Host.Client(await Host.CreateKeyAsync(ApiKeyRole.Producer));
+        var id = (await Host.Jobs.EnqueueAsync(new NoopArgs(), new EnqueueOptions { Delay = TimeSpan.FromHours(1) })).Id;
 
         var responses = new[]
         {
@@ -157,21 +142,21 @@ public sealed class JobSteeringApiTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             await response.ProblemAsync();
         }
-        Assert.Equal(JobState.Scheduled, (await _host.Jobs.GetAsync(id))!.State);
+        Assert.Equal(JobState.Scheduled, (await Host.Jobs.GetAsync(id))!.State);
         Assert.Equal(HttpStatusCode.OK, (await producer.GetAsync($"/api/v1/jobs/{id}")).StatusCode);
     }
 
     [Fact]
     public async Task Every_change_is_in_the_audit_log_with_the_key_as_actor()
     {
-        var one = (await (await _api.PostJsonAsync("/api/v1/jobs", """{"kind": "diag.noop", "delaySeconds": 3600}""")).JsonAsync()).Id();
-        await _api.PostJsonAsync("/api/v1/jobs/batch", """[{"kind": "diag.noop", "tags": ["b"]}, {"kind": "diag.fail", "args": {"message": "m"}, "tags": ["b"]}]""");
-        await _api.PostAsync($"/api/v1/jobs/{one}/cancel", null);
-        await _api.PostAsync($"/api/v1/jobs/{one}/retry", null);
-        await _api.PostJsonAsync("/api/v1/jobs/requeue", """{"states": ["dead", "cancelled"], "tag": "none-such"}""");
-        await _api.DeleteAsync($"/api/v1/jobs/{one}");
+        var one = (await (await Api.PostJsonAsync("/api/v1/jobs", """{"kind": "diag.noop", "delaySeconds": 3600}""")).JsonAsync()).Id();
+        await Api.PostJsonAsync("/api/v1/jobs/batch", """[{"kind": "diag.noop", "tags": ["b"]}, {"kind": "diag.fail", "args": {"message": "m"}, "tags": ["b"]}]""");
+        await Api.PostAsync($"/api/v1/jobs/{one}/cancel", null);
+        await Api.PostAsync($"/api/v1/jobs/{one}/retry", null);
+        await Api.PostJsonAsync("/api/v1/jobs/requeue", """{"states": ["dead", "cancelled"], "tag": "none-such"}""");
+        await Api.DeleteAsync($"/api/v1/jobs/{one}");
 
-        var entries = (await _host.Services.GetRequiredService<AuditLog>().ListAsync()).Reverse().ToList();
+        var entries = (await Host.Services.GetRequiredService<AuditLog>().ListAsync()).Reverse().ToList();
 
         Assert.Equal(["jobs.enqueue", "jobs.enqueue_batch", "jobs.cancel", "jobs.retry", "jobs.requeue", "jobs.delete"], entries.Select(e => e.Action));
         Assert.All(entries, e => Assert.Equal("api_key", e.ActorKind));
