@@ -1,5 +1,6 @@
 using Jobs.Dashboard.Apis.Contracts;
 using Jobs.Dashboard.Security;
+using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,21 +27,15 @@ public static partial class JobsApi
             return refused;
         }
 
-        EnqueuedJob job;
-        try
+        var (jobs, failed) = await EnqueueAndAuditAsync(services, requests!, results => results[0].Created
+            ? caller.User.Audit("jobs.enqueue", $"job {results[0].Id}", 1, new { kind = requests![0].Kind })
+            : null, cancellationToken);
+        if (failed is not null)
         {
-            job = await services.Jobs.EnqueueAsync(requests![0], cancellationToken);
+            return failed;
         }
-        catch (ArgumentException e)
-        {
-            // The database's own checks (the same rules as the client's, for SQL callers).
-            return ApiProblems.Invalid("$", ApiProblems.MessageOf(e));
-        }
-        ApiLog.Enqueued(services.Logger, caller.Name, job.Id, requests[0].Kind, job.Created);
-        if (job.Created)
-        {
-            await services.Audit.RecordAsync(caller.User.Audit("jobs.enqueue", $"job {job.Id}", 1, new { kind = requests[0].Kind }), cancellationToken);
-        }
+        var job = jobs![0];
+        ApiLog.Enqueued(services.Logger, caller.Name, job.Id, requests![0].Kind, job.Created);
         var response = new EnqueuedJobResponse(job.Id, job.Created);
         return job.Created ? TypedResults.Created($"/api/v1/jobs/{job.Id}", response) : TypedResults.Ok(response);
     }
@@ -73,25 +68,45 @@ public static partial class JobsApi
             return refused;
         }
 
+        var (jobs, failed) = await EnqueueAndAuditAsync(services, requests!, results => results.Any(j => j.Created)
+            ? caller.User.Audit("jobs.enqueue_batch", $"jobs {results.Min(j => j.Id)}..{results.Max(j => j.Id)}", results.Count(j => j.Created),
+                new { jobs = results.Count, kinds = requests!.Select(r => r.Kind).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal) })
+            : null, cancellationToken);
+        if (failed is not null)
+        {
+            return failed;
+        }
+        var created = jobs!.Count(j => j.Created);
+        ApiLog.EnqueuedBatch(services.Logger, caller.Name, jobs!.Count, created);
+        var response = new BatchEnqueueResponse(jobs.Select(j => new EnqueuedJobResponse(j.Id, j.Created)).ToList(), created);
+        return created > 0 ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
+    }
+
+    /// <summary>
+    /// Enqueues in one transaction with the audit record of what was new (none when every job was a
+    /// replay): the jobs exist if and only if their record does, for one commit.
+    /// </summary>
+    private static async Task<(IReadOnlyList<EnqueuedJob>? Jobs, ProblemHttpResult? Problem)> EnqueueAndAuditAsync(JobsApiServices services,
+        IReadOnlyList<JobRequest> requests, Func<IReadOnlyList<EnqueuedJob>, AuditEntry?> audit, CancellationToken cancellationToken)
+    {
+        await using var connection = await services.Database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         IReadOnlyList<EnqueuedJob> jobs;
         try
         {
-            jobs = await services.Jobs.EnqueueManyAsync(requests!, cancellationToken);
+            jobs = await services.Jobs.EnqueueManyAsync(transaction, requests, cancellationToken);
         }
         catch (ArgumentException e)
         {
-            return ApiProblems.Invalid("$", ApiProblems.MessageOf(e));
+            // The database's own checks (the same rules as the client's, for SQL callers).
+            return (null, ApiProblems.Invalid("$", ApiProblems.MessageOf(e)));
         }
-        var created = jobs.Count(j => j.Created);
-        ApiLog.EnqueuedBatch(services.Logger, caller.Name, jobs.Count, created);
-        if (created > 0)
+        if (audit(jobs) is { } entry)
         {
-            var kinds = requests!.Select(r => r.Kind).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-            await services.Audit.RecordAsync(caller.User.Audit("jobs.enqueue_batch", $"jobs {jobs.Min(j => j.Id)}..{jobs.Max(j => j.Id)}", created,
-                new { jobs = jobs.Count, created, kinds }), cancellationToken);
+            await services.Audit.RecordAsync(transaction, entry, cancellationToken);
         }
-        var response = new BatchEnqueueResponse(jobs.Select(j => new EnqueuedJobResponse(j.Id, j.Created)).ToList(), created);
-        return created > 0 ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
+        await transaction.CommitAsync(cancellationToken);
+        return (jobs, null);
     }
 
     private static void Refused(JobsApiServices services, ApiCaller caller, ProblemHttpResult refused)
