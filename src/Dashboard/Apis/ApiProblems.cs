@@ -31,7 +31,7 @@ internal static class ApiProblems
             extensions: extensions);
 
     public static ProblemHttpResult Conflict(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The job is not in a state for this action.", detail: detail);
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The request conflicts with the job's state.", detail: detail);
 
     public static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request is too large.", detail: detail);

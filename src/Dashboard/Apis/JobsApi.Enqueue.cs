@@ -27,7 +27,7 @@ public static partial class JobsApi
             return refused;
         }
 
-        var (jobs, failed) = await EnqueueAndAuditAsync(services, requests!, results => results[0].Created
+        var (jobs, failed) = await EnqueueAndAuditAsync(services, caller, requests!, results => results[0].Created
             ? caller.User.Audit("jobs.enqueue", $"job {results[0].Id}", 1, new { kind = requests![0].Kind })
             : null, cancellationToken);
         if (failed is not null)
@@ -68,7 +68,7 @@ public static partial class JobsApi
             return refused;
         }
 
-        var (jobs, failed) = await EnqueueAndAuditAsync(services, requests!, results => results.Any(j => j.Created)
+        var (jobs, failed) = await EnqueueAndAuditAsync(services, caller, requests!, results => results.Any(j => j.Created)
             ? caller.User.Audit("jobs.enqueue_batch", $"jobs {results.Min(j => j.Id)}..{results.Max(j => j.Id)}", results.Count(j => j.Created),
                 new { jobs = results.Count, kinds = requests!.Select(r => r.Kind).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal) })
             : null, cancellationToken);
@@ -87,7 +87,7 @@ public static partial class JobsApi
     /// replay): the jobs exist if and only if their record does, for one commit.
     /// </summary>
     private static async Task<(IReadOnlyList<EnqueuedJob>? Jobs, ProblemHttpResult? Problem)> EnqueueAndAuditAsync(JobsApiServices services,
-        IReadOnlyList<JobRequest> requests, Func<IReadOnlyList<EnqueuedJob>, AuditEntry?> audit, CancellationToken cancellationToken)
+        ApiCaller caller, IReadOnlyList<JobRequest> requests, Func<IReadOnlyList<EnqueuedJob>, AuditEntry?> audit, CancellationToken cancellationToken)
     {
         await using var connection = await services.Database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -100,6 +100,19 @@ public static partial class JobsApi
         {
             // The database's own checks (the same rules as the client's, for SQL callers).
             return (null, ApiProblems.Invalid("$", ApiProblems.MessageOf(e)));
+        }
+        // A replay returns the job that holds the key: of the same kind, but maybe in a queue a
+        // queue-limited key may not see. Then nothing of the request goes in.
+        if (caller.Key.Queues is not null)
+        {
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                if (!jobs[i].Created && await services.Jobs.GetAsync(jobs[i].Id, cancellationToken) is { } held && !caller.Sees(held))
+                {
+                    return (null, ApiProblems.Conflict(
+                        $"{(jobs.Count > 1 ? $"Job [{i}]: t" : "T")}he idempotency key is held by a job outside this API key's queues."));
+                }
+            }
         }
         if (audit(jobs) is { } entry)
         {

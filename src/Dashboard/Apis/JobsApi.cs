@@ -47,12 +47,14 @@ public static partial class JobsApi
             .WithSummary("Enqueue one job")
             .WithDescription("201 with the new job's id; 200 with the existing job's id when a job of the kind holds the idempotency key " +
                 "(idempotencyKey or the Idempotency-Key header). The job carries the request's X-Correlation-ID unless the body names one.")
-            .AcceptsJson<EnqueueJobRequest>();
+            .AcceptsJson<EnqueueJobRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapPost("/batch", EnqueueBatchAsync).WithName("EnqueueJobs")
             .WithSummary("Enqueue many jobs in one statement, all or none")
             .WithDescription("A JSON array of jobs (as for one job). Results are in the order of the request. " +
                 "Error keys start with the job's index, e.g. [3].args.amount.")
-            .AcceptsJson<EnqueueJobRequest[]>();
+            .AcceptsJson<EnqueueJobRequest[]>()
+            .ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapGet("", ListAsync).WithName("ListJobs")
             .WithSummary("List jobs matching a filter, a page at a time")
             .WithDescription("Keyset pages: pass nextCursor as cursor for the next page. When scannedDownTo is set the page stopped " +

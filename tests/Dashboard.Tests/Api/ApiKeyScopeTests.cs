@@ -67,6 +67,23 @@ public sealed class ApiKeyScopeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_idempotency_key_held_by_a_job_outside_the_keys_queues_is_a_409_and_changes_nothing()
+    {
+        using var api = _host.Client(await _host.CreateKeyAsync(ApiKeyRole.Producer, queues: ["reports"]));
+        await _host.Jobs.EnqueueAsync(new NoopArgs(), new EnqueueOptions { Queue = "mail", IdempotencyKey = "k-1" });
+
+        var single = await api.PostJsonAsync("/api/v1/jobs", """{"kind": "diag.noop", "queue": "reports", "idempotencyKey": "k-1"}""");
+        var batch = await api.PostJsonAsync("/api/v1/jobs/batch",
+            """[{"kind": "diag.noop", "queue": "reports"}, {"kind": "diag.noop", "queue": "reports", "idempotencyKey": "k-1"}]""");
+
+        Assert.Equal(HttpStatusCode.Conflict, single.StatusCode);
+        Assert.False((await single.ProblemAsync()).TryGetProperty("id", out _));
+        Assert.Equal(HttpStatusCode.Conflict, batch.StatusCode);
+        Assert.Contains("[1]", (await batch.ProblemAsync()).GetProperty("detail").GetString());
+        Assert.Equal(1, await _host.Schema.ScalarAsync<long>("select count(*) from {s}.job"));
+    }
+
+    [Fact]
     public async Task A_queue_scoped_key_that_names_no_queue_gets_the_kinds_queue_written_on_the_job()
     {
         using var api = _host.Client(await _host.CreateKeyAsync(ApiKeyRole.Producer, queues: ["default"]));

@@ -43,7 +43,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.EndsWith("EnqueueJobRequest", enqueue.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
             .GetProperty("schema").GetProperty("$ref").GetString());
         var responses = enqueue.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["200", "201", "400", "401", "403", "413", "415"], responses);
+        Assert.Equal(["200", "201", "400", "401", "403", "409", "413", "415"], responses);
         var schemas = document.GetProperty("components").GetProperty("schemas");
         foreach (var shape in new[] { "EnqueuedJobResponse", "BatchEnqueueResponse", "JobResponse", "JobListResponse", "JobFilterRequest", "RequeueResponse" })
         {
