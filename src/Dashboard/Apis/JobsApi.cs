@@ -30,6 +30,7 @@ public static partial class JobsApi
             o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true
                 || d.RelativePath == "api/v1";
             o.AddDocumentTransformer<OpenApiSecurity>();
+            o.AddOperationTransformer<OpenApiHeaders>();
         });
         return services;
     }

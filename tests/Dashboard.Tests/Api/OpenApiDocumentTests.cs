@@ -42,6 +42,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         var enqueue = document.GetProperty("paths").GetProperty("/api/v1/jobs").GetProperty("post");
         Assert.EndsWith("EnqueueJobRequest", enqueue.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
             .GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal(["X-Correlation-ID", "Idempotency-Key"], enqueue.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         var responses = enqueue.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["200", "201", "400", "401", "403", "409", "413", "415"], responses);
         var schemas = document.GetProperty("components").GetProperty("schemas");
