@@ -30,9 +30,12 @@ public static class DashboardHostExtensions
 
         var dashboard = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
         services.AddAuthentication(o => o.DefaultScheme = "jobs")
-            // Pages sign in with a cookie; the API takes API keys. One scheme picks by path.
+            // Pages sign in with a cookie; the API takes API keys. One scheme picks by path (and a
+            // bearer key elsewhere, for the OpenAPI document, which either may read).
             .AddPolicyScheme("jobs", "Cookie or API key", o => o.ForwardDefaultSelector = context =>
-                context.Request.Path.StartsWithSegments("/api") ? DashboardPolicies.ApiKeyScheme : DashboardPolicies.CookieScheme)
+                context.Request.Path.StartsWithSegments("/api") || context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? DashboardPolicies.ApiKeyScheme
+                    : DashboardPolicies.CookieScheme)
             .AddCookie(DashboardPolicies.CookieScheme, o =>
             {
                 o.LoginPath = "/login";

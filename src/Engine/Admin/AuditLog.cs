@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Jobs.Engine.Storage;
+using Npgsql;
 
 namespace Jobs.Engine.Admin;
 
@@ -11,7 +12,22 @@ public sealed class AuditLog(JobsDatabase database)
     public async Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(database.Sql.AddAudit, new
+        await RecordAsync(connection, null, entry, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records one action inside the caller's transaction: the record exists if and only if the
+    /// action it describes (an enqueue on the same transaction) commits, and both cost one commit.
+    /// </summary>
+    public Task RecordAsync(NpgsqlTransaction transaction, AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return RecordAsync(transaction.Connection ?? throw new ArgumentException("The transaction is no longer usable.", nameof(transaction)),
+            transaction, entry, cancellationToken);
+    }
+
+    private Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, AuditEntry entry, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(database.Sql.AddAudit, new
         {
             actor = entry.Actor,
             kind = entry.ActorKind,
@@ -19,8 +35,7 @@ public sealed class AuditLog(JobsDatabase database)
             target = entry.Target,
             count = entry.JobCount,
             details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details),
-        }, cancellationToken: cancellationToken));
-    }
+        }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>The latest actions, newest first; <paramref name="beforeId"/> pages further back.</summary>
     public async Task<IReadOnlyList<AuditRecord>> ListAsync(long? beforeId = null, int limit = 100, CancellationToken cancellationToken = default)

@@ -12,4 +12,11 @@ public sealed record JobRequest(string Kind, object Args, EnqueueOptions? Option
     /// <summary>A request for typed arguments, with the kind taken from the args type.</summary>
     public static JobRequest Create<TArgs>(TArgs args, EnqueueOptions? options = null) where TArgs : IJobArgs =>
         new(TArgs.Kind, args!, options);
+
+    /// <summary>
+    /// Checks the kind, the arguments' shape and the options as an enqueue does, without enqueueing:
+    /// lets a caller that accepts jobs from outside (the HTTP API) report every bad job of a batch.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is invalid; <see cref="ArgumentException.ParamName"/> names it.</exception>
+    public void Validate() => EnqueueValidation.Check(this, Options ?? new EnqueueOptions(), null);
 }

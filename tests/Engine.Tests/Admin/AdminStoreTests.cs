@@ -86,4 +86,24 @@ public sealed class AdminStoreTests : IAsyncLifetime
         Assert.Equal(12, records[1].JobCount);
         Assert.Contains("payment.capture", records[1].Details);
     }
+
+    [Fact]
+    public async Task An_audit_record_in_a_transaction_exists_only_if_the_transaction_commits()
+    {
+        var audit = _engine.Services.GetRequiredService<AuditLog>();
+        await using var connection = await _engine.Services.GetRequiredService<Engine.Storage.JobsDatabase>().DataSource.OpenConnectionAsync();
+
+        await using (var rolledBack = await connection.BeginTransactionAsync())
+        {
+            await audit.RecordAsync(rolledBack, new AuditEntry("app (abc)", "api_key", "jobs.enqueue", "job 1", 1));
+            await rolledBack.RollbackAsync();
+        }
+        await using (var committed = await connection.BeginTransactionAsync())
+        {
+            await audit.RecordAsync(committed, new AuditEntry("app (abc)", "api_key", "jobs.enqueue", "job 2", 1));
+            await committed.CommitAsync();
+        }
+
+        Assert.Equal(["job 2"], (await audit.ListAsync()).Select(r => r.Target));
+    }
 }
