@@ -228,9 +228,12 @@ internal sealed class JobSql(string s)
          where name = @name
         """;
 
-    public string ListSchedules { get; } = $"select {ScheduleColumnList} from {s}.schedule order by name";
+    // With the state of the job the latest fire enqueued (a primary-key probe per schedule): its outcome.
+    public string ListSchedules { get; } =
+        $"select {ScheduleColumnList}, (select j.state from {s}.job j where j.id = last_job_id) as last_job_state from {s}.schedule order by name";
 
-    public string GetSchedule { get; } = $"select {ScheduleColumnList} from {s}.schedule where name = @name";
+    public string GetSchedule { get; } =
+        $"select {ScheduleColumnList}, (select j.state from {s}.job j where j.id = last_job_id) as last_job_state from {s}.schedule where name = @name";
 
     public string ScheduleTriggered { get; } = $"update {s}.schedule set last_job_id = @job, updated_at = now() where name = @name";
 
