@@ -17,6 +17,9 @@ public abstract class DashboardPage : PageModel
     /// <summary>The policy a post to this page needs.</summary>
     protected virtual string PostPolicy => DashboardPolicies.Operator;
 
+    /// <summary>The policy a post to one handler of this page needs (<see cref="PostPolicy"/> unless a page says otherwise).</summary>
+    protected virtual string PostPolicyFor(string? handler) => PostPolicy;
+
     /// <summary>The signed-in operator's role.</summary>
     public OperatorRole Role => OperatorSession.RoleOf(User);
 
@@ -34,6 +37,9 @@ public abstract class DashboardPage : PageModel
     [TempData]
     public string? FlashError { get; set; }
 
+    /// <summary>A message for this response only (a page rendered by a post, e.g. one showing a secret once).</summary>
+    public string? Notice { get; protected set; }
+
     /// <summary>Now, by the host's clock.</summary>
     public DateTimeOffset Now { get; private set; }
 
@@ -43,7 +49,7 @@ public abstract class DashboardPage : PageModel
         if (!HttpMethods.IsGet(Request.Method) && !HttpMethods.IsHead(Request.Method))
         {
             var authorization = HttpContext.RequestServices.GetRequiredService<IAuthorizationService>();
-            if (!(await authorization.AuthorizeAsync(User, PostPolicy)).Succeeded)
+            if (!(await authorization.AuthorizeAsync(User, PostPolicyFor(context.HandlerMethod?.Name))).Succeeded)
             {
                 context.Result = Forbid();
                 return;
