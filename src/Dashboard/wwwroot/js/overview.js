@@ -15,7 +15,7 @@
     function niceMax(value) {
         if (value <= 1) { return 1; }
         var power = Math.pow(10, Math.floor(Math.log10(value)));
-        var steps = [1, 2, 2.5, 5, 10];
+        var steps = [1, 2, 4, 5, 10];
         for (var i = 0; i < steps.length; i++) { if (steps[i] * power >= value) { return steps[i] * power; } }
         return 10 * power;
     }

@@ -1,0 +1,41 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Jobs.Dashboard.BrowserTests;
+
+[Collection(DashboardCollection.Name)]
+public sealed class PageScreenshotTests(DashboardFixture fixture)
+{
+    /// <summary>Every page renders for an admin with its heading and no script error; each is saved as a screenshot.</summary>
+    [Theory]
+    [InlineData("/jobs", "Jobs")]
+    [InlineData("/jobs?state=dead", "Jobs")]
+    [InlineData("/dead-letter", "Dead letter")]
+    [InlineData("/recurring", "Recurring")]
+    [InlineData("/queues", "Queues")]
+    [InlineData("/servers", "Servers")]
+    [InlineData("/webhooks", "Webhooks")]
+    [InlineData("/audit", "Audit log")]
+    [InlineData("/admin/operators", "Operators")]
+    [InlineData("/admin/api-keys", "API keys")]
+    public async Task Every_page_renders_for_an_admin(string path, string heading)
+    {
+        var page = await fixture.SignInAsync(DashboardFixture.AdminName);
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+
+        var response = await page.GotoAsync(path);
+        Assert.Equal(200, response!.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
+        var name = path.Trim('/').Replace('/', '-').Replace('?', '-').Replace('=', '-').Replace('&', '-');
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardFixture.ArtifactsDirectory(), $"page-{name}.png"), FullPage = true });
+        Assert.Empty(errors);
+    }
+}
