@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Jobs.Engine.Admin;
+using Jobs.Engine.Client;
+using Jobs.Engine.Recurring;
 using Jobs.Engine.Diagnostics;
 using Jobs.Engine.Handlers;
 using Jobs.Testing;
@@ -9,6 +11,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Jobs.Webhooks;
 using Microsoft.Playwright;
 
 namespace Jobs.Dashboard.BrowserTests;
@@ -106,6 +109,39 @@ public sealed class DashboardFixture : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Exact = true })).ToBeVisibleAsync();
         return page;
+    }
+
+    private readonly SemaphoreSlim _seed = new(1, 1);
+
+    /// <summary>The sample data's dead job.</summary>
+    public long SampleDeadJobId { get; private set; }
+    private bool _seeded;
+
+    /// <summary>Jobs in several states, a schedule, a webhook endpoint and an API key, once: something for every page to show.</summary>
+    public async Task EnsureSampleDataAsync()
+    {
+        await _seed.WaitAsync();
+        try
+        {
+            if (_seeded)
+            {
+                return;
+            }
+            var jobs = Worker.Client;
+            await jobs.EnqueueManyAsync(Enumerable.Range(0, 30).Select(i => JobRequest.Create(new NoopArgs(), new EnqueueOptions { Tags = ["sample"] })).ToList());
+            await jobs.EnqueueAsync(new SleepArgs(60_000), new EnqueueOptions { Delay = TimeSpan.FromHours(2), CorrelationId = "req-7f3a" });
+            var dead = await jobs.EnqueueAsync(new FlakyArgs("sample-invoice-42"), new EnqueueOptions { MaxAttempts = 1, Tags = ["billing"], PartitionKey = "merchant-17" });
+            await Eventually.TrueAsync(async () => (await jobs.GetAsync(dead.Id))!.State == Engine.States.JobState.Dead, "the sample job to die");
+            SampleDeadJobId = dead.Id;
+            await Worker.Schedules.AddOrUpdateAsync("sample-report", new ScheduleOptions { Cron = "0 2 * * *", Kind = NoopArgs.Kind, TimeZone = "Europe/Berlin" });
+            await Dashboard.Services.GetRequiredService<WebhookEndpoints>().CreateAsync("https://hooks.example.com/jobs", ["invoice.paid"], "billing receiver");
+            await Dashboard.Services.GetRequiredService<ApiKeys>().CreateAsync("billing-service", ApiKeyRole.Producer, ["diag.noop"], null, "browser test");
+            _seeded = true;
+        }
+        finally
+        {
+            _seed.Release();
+        }
     }
 
     /// <summary>Where screenshots go: <c>JOBS_TEST_ARTIFACTS</c>, else <c>artifacts/</c> at the repository root.</summary>
