@@ -255,4 +255,40 @@ public sealed partial class OperatorPagesTests : IAsyncLifetime
         var entry = (await Service<AuditLog>().ListAsync()).First();
         Assert.Equal(("jobs.cancel_many", 4L), (entry.Action, entry.JobCount!.Value));
     }
+
+    [Fact]
+    public async Task Ticked_jobs_are_cancelled_together_and_the_others_are_left_alone()
+    {
+        var jobs = Service<IJobClient>();
+        var made = await jobs.EnqueueManyAsync(Enumerable.Range(0, 3).Select(_ => JobRequest.Create(new NoopArgs(), new EnqueueOptions { Tags = ["tick"] })).ToList());
+        using var operatorClient = await SignedInAsync("olga");
+
+        var post = await PostAsync(operatorClient, "/jobs?tag=tick&handler=Selected", await TokenAsync(operatorClient, "/jobs?tag=tick"),
+            ("action", "cancel"), ("ids", made[0].Id.ToString()), ("ids", made[2].Id.ToString()));
+
+        Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
+        Assert.Equal("/jobs?tag=tick", post.Headers.Location!.OriginalString);
+        Assert.Equal([JobState.Cancelled, JobState.Available, JobState.Cancelled],
+            await Task.WhenAll(made.Select(async j => (await jobs.GetAsync(j.Id))!.State)));
+        Assert.Contains("Cancelled 2 of 2 selected jobs.", await operatorClient.GetStringAsync("/jobs?tag=tick"));
+    }
+
+    [Fact]
+    public async Task An_admin_creates_an_api_key_shown_once_that_then_authenticates()
+    {
+        using var admin = await SignedInAsync("admin");
+
+        var created = await PostAsync(admin, "/admin/api-keys?handler=Create", await TokenAsync(admin, "/admin/api-keys"),
+            ("name", "billing"), ("role", "operator"), ("kinds", "diag.noop, diag.fail"), ("queues", ""));
+        var key = Regex.Match(await created.Content.ReadAsStringAsync(), "id=\"issued-key\">([^<]+)<").Groups[1].Value;
+
+        var info = await Service<ApiKeys>().AuthenticateAsync(key);
+        Assert.NotNull(info);
+        Assert.Equal(ApiKeyRole.Operator, info.Role);
+        Assert.Equal(["diag.noop", "diag.fail"], info.Kinds!);
+        Assert.Null(info.Queues);
+        var list = await admin.GetStringAsync("/admin/api-keys");
+        Assert.DoesNotContain(key, list);
+        Assert.Contains($"jobs_{info.Prefix}_", list);
+    }
 }
