@@ -26,8 +26,12 @@ public static class Format
     public static string Relative(DateTimeOffset at, DateTimeOffset now)
     {
         var span = at - now;
+        if (span.Duration() < TimeSpan.FromSeconds(1))
+        {
+            return "just now";
+        }
         var text = Span(span.Duration());
-        return text == "now" ? "just now" : span < TimeSpan.Zero ? text + " ago" : "in " + text;
+        return span < TimeSpan.Zero ? text + " ago" : "in " + text;
     }
 
     /// <summary>A duration in the largest sensible unit: "850 ms", "42 s", "3 min", "5 h 10 min", "2 d".</summary>

@@ -23,7 +23,7 @@
     function hhmm(iso) { return iso.substring(11, 16); }
 
     function format(n) {
-        if (n >= 100 || n === 0) { return Math.round(n).toLocaleString("en-US"); }
+        if (n >= 100 || Number.isInteger(n)) { return Math.round(n).toLocaleString("en-US"); }
         return n.toFixed(n >= 10 ? 0 : 1);
     }
 
