@@ -12,6 +12,6 @@ public sealed class IndexModel(JobsMonitor monitor, TimeProvider time) : Dashboa
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Data = await OverviewData.ReadAsync(monitor, time, cancellationToken);
-        DeadGroups = await monitor.DeadLetterGroupsAsync(limit: 5, cancellationToken: cancellationToken);
+        DeadGroups = await monitor.DeadLetterGroupsAsync(limit: 5, scan: 2_000, cancellationToken: cancellationToken);
     }
 }
