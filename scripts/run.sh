@@ -55,6 +55,24 @@ mkdir -p "$App__Backups__TargetDirectory"
 echo "run.sh: building"
 dotnet build Jobs.sln -c Release -nologo -v q -clp:"ErrorsOnly;NoSummary"
 
+# The dashboard runs over plain HTTP here, so its cookies must not require HTTPS.
+export Dashboard__SecureCookies=${Dashboard__SecureCookies:-false}
+
+# The first admin: 'admin' with a password generated once and kept in .local/admin-password.
+[ -s .local/admin-password ] || head -c 18 /dev/urandom | base64 | tr '+/' '-_' > .local/admin-password
+chmod 600 .local/admin-password
+admin_note="admin / $(cat .local/admin-password)   (password in .local/admin-password)"
+if ! created=$(JOBS_ADMIN_PASSWORD=$(cat .local/admin-password) dotnet src/Dashboard/bin/Release/net10.0/Jobs.Dashboard.dll create-admin admin 2>&1); then
+  if [[ "$created" == *"already exists"* ]]; then
+    echo "run.sh: operator 'admin' exists already"
+  else
+    echo "$created"
+    admin_note="could not create 'admin' (see above); create one with: dotnet src/Dashboard/bin/Release/net10.0/Jobs.Dashboard.dll create-admin <name>"
+  fi
+else
+  echo "run.sh: created the first admin, 'admin'"
+fi
+
 dotnet src/Sandbox/bin/Release/net10.0/Jobs.Sandbox.dll --urls "http://127.0.0.1:$sandbox_port" \
   > >(tee .local/logs/sandbox.log | sed -u 's/^/sandbox   | /') 2>&1 &
 pids+=($!)
@@ -69,6 +87,7 @@ enqueue="select jobs.enqueue('diag.sleep', '{\\\"ms\\\": 500}')"
 cat <<INFO
 
   Dashboard   http://127.0.0.1:$dashboard_port/
+  Sign in     $admin_note
   Sandbox     $sandbox  (gateway/, warehouse/, receiver/demo, cache/)
   Database    $ConnectionStrings__Jobs
   Logs        .local/logs/worker.log  .local/logs/dashboard.log  .local/logs/sandbox.log

@@ -1,5 +1,6 @@
 using Jobs.Dashboard.Apis;
 using Jobs.Dashboard.Security;
+using Jobs.Dashboard.Ui;
 using Jobs.Engine;
 using Jobs.Engine.Admin;
 using Jobs.Engine.Diagnostics;
@@ -40,13 +41,14 @@ public static class DashboardHostExtensions
             {
                 o.LoginPath = "/login";
                 o.LogoutPath = "/logout";
-                o.AccessDeniedPath = "/denied";
+                o.AccessDeniedPath = "/status/403";
                 o.Cookie.Name = "jobs.session";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.Cookie.SecurePolicy = dashboard.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = dashboard.SessionLifetime;
                 o.SlidingExpiration = true;
+                DashboardUi.ConfigureCookie(o);
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(DashboardPolicies.ApiKeyScheme, null);
         services.AddAuthorization(DashboardPolicies.Add);
@@ -66,6 +68,7 @@ public static class DashboardHostExtensions
     public static WebApplication MapDashboard(this WebApplication app)
     {
         app.UseSecurityHeaders();
+        app.UseDashboardStatusPages();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
@@ -81,6 +84,7 @@ public static class DashboardHostExtensions
                 : Results.Json(new { status = "unready", reason }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }).AllowAnonymous();
         app.MapRazorPages();
+        app.MapDashboardUi();
         app.MapJobsApi();
         return app;
     }

@@ -1,3 +1,5 @@
+using Jobs.Engine.States;
+
 namespace Jobs.Engine.Recurring;
 
 /// <summary>A recurring schedule as stored, with its next and last fire.</summary>
@@ -37,4 +39,9 @@ public sealed record ScheduleInfo
     public DateTimeOffset? LastFireAt { get; init; }
     /// <summary>The job its latest fire (or trigger) enqueued.</summary>
     public long? LastJobId { get; init; }
+    /// <summary>
+    /// The state of the job its latest fire (or trigger) enqueued: its last outcome. Null before the
+    /// first fire, and once retention has pruned that job.
+    /// </summary>
+    public JobState? LastJobState { get; init; }
 }

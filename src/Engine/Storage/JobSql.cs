@@ -228,9 +228,12 @@ internal sealed class JobSql(string s)
          where name = @name
         """;
 
-    public string ListSchedules { get; } = $"select {ScheduleColumnList} from {s}.schedule order by name";
+    // With the state of the job the latest fire enqueued (a primary-key probe per schedule): its outcome.
+    public string ListSchedules { get; } =
+        $"select {ScheduleColumnList}, (select j.state from {s}.job j where j.id = last_job_id) as last_job_state from {s}.schedule order by name";
 
-    public string GetSchedule { get; } = $"select {ScheduleColumnList} from {s}.schedule where name = @name";
+    public string GetSchedule { get; } =
+        $"select {ScheduleColumnList}, (select j.state from {s}.job j where j.id = last_job_id) as last_job_state from {s}.schedule where name = @name";
 
     public string ScheduleTriggered { get; } = $"update {s}.schedule set last_job_id = @job, updated_at = now() where name = @name";
 
@@ -249,8 +252,12 @@ internal sealed class JobSql(string s)
 
     // Exact counts up to @cap per state, each through the index that holds that state. Succeeded
     // jobs have no b-tree (see job_finalized_brin): their number comes from the estimate below.
+    // Available jobs are counted in two parts, limited and not, so that each part reads its own
+    // partial index (job_fetch, job_fetch_limited); one count over both read the whole table.
     public string CappedStateCounts { get; } = $"""
-        select 'available' as state, (select count(*) from (select 1 from {s}.job where state = 'available' limit @cap) x) as jobs
+        select 'available' as state,
+               (select count(*) from (select 1 from {s}.job where state = 'available' and not limited limit @cap) x)
+             + (select count(*) from (select 1 from {s}.job where state = 'available' and limited limit @cap) x) as jobs
         union all select 'scheduled', (select count(*) from (select 1 from {s}.job where state = 'scheduled' limit @cap) x)
         union all select 'retrying', (select count(*) from (select 1 from {s}.job where state = 'retrying' limit @cap) x)
         union all select 'running', (select count(*) from (select 1 from {s}.job where server_id is not null limit @cap) x)
@@ -294,7 +301,8 @@ internal sealed class JobSql(string s)
             union select distinct queue from {s}.job where state = 'available' and limited
         )
         select n.name,
-               (select count(*) from (select 1 from {s}.job j where j.state = 'available' and j.queue = n.name limit @cap) x) as available,
+               (select count(*) from (select 1 from {s}.job j where j.state = 'available' and not j.limited and j.queue = n.name limit @cap) x)
+             + (select count(*) from (select 1 from {s}.job j where j.state = 'available' and j.limited and j.queue = n.name limit @cap) x) as available,
                (select count(*) from {s}.job j where j.server_id is not null and j.queue = n.name) as running,
                (select coalesce(sum((v.queues ->> n.name)::int), 0) from {s}.server v where v.queues ? n.name) as workers,
                q.paused_at,

@@ -1,4 +1,5 @@
 using Jobs.Engine.Recurring;
+using Jobs.Engine.States;
 
 namespace Jobs.Engine.Storage;
 
@@ -23,6 +24,7 @@ internal sealed class ScheduleRow
     public DateTime? next_fire_at { get; init; }
     public DateTime? last_fire_at { get; init; }
     public long? last_job_id { get; init; }
+    public string? last_job_state { get; init; }
 
     public MisfirePolicy Misfire => Enum.Parse<MisfirePolicy>(misfire, ignoreCase: true);
 
@@ -45,6 +47,7 @@ internal sealed class ScheduleRow
         NextFireAt = DbTime.Utc(next_fire_at),
         LastFireAt = DbTime.Utc(last_fire_at),
         LastJobId = last_job_id,
+        LastJobState = last_job_state is null ? null : JobStates.Parse(last_job_state),
     };
 }
 #pragma warning restore IDE1006

@@ -125,6 +125,11 @@ public sealed class RecurringSchedulerTests : IAsyncLifetime
         Assert.Null(info!.PausedAt);
         Assert.Equal(_clock.GetUtcNow().AddHours(1), info.NextFireAt);
         Assert.Equal(triggered, info.LastJobId);
+        // Its last outcome: the state of the job it enqueued last; none once that job is gone.
+        Assert.True(await engine.Client.CancelAsync(triggered.Value));
+        Assert.Equal(Jobs.Engine.States.JobState.Cancelled, (await engine.Schedules.ListAsync()).Single().LastJobState);
+        Assert.True(await engine.Client.DeleteAsync(triggered.Value));
+        Assert.Null((await engine.Schedules.GetAsync("hourly"))!.LastJobState);
         Assert.False(await engine.Schedules.PauseAsync("no-such-schedule"));
         Assert.Null(await engine.Schedules.TriggerAsync("no-such-schedule"));
     }

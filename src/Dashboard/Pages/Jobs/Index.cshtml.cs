@@ -1,0 +1,98 @@
+using Jobs.Dashboard.Ui;
+using Jobs.Engine.Client;
+using Jobs.Engine.Handlers;
+using Jobs.Engine.Monitoring;
+using Jobs.Engine.States;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jobs.Dashboard.Pages;
+
+/// <summary>
+/// The job list: by state, filtered by kind, queue, tag, partition key, time range and a search;
+/// keyset pages (the monitor's cursors); bulk actions on the ticked jobs.
+/// </summary>
+public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKindCatalog catalog) : DashboardPage
+{
+    /// <summary>Jobs per page.</summary>
+    public const int PageSize = 50;
+
+    /// <summary>The most jobs one post may tick.</summary>
+    public const int MaxSelected = 500;
+
+    public JobFilterForm Filter { get; private set; } = new();
+    public string? Cursor { get; private set; }
+    public JobPage? List { get; private set; }
+    public string? Problem { get; private set; }
+    public IReadOnlyList<string> KnownKinds { get; private set; } = [];
+    public IReadOnlyList<string> KnownQueues { get; private set; } = [];
+
+    /// <summary>The heading of the list's second time column, by the state shown.</summary>
+    public string TimeColumn => Filter.ParsedState switch
+    {
+        JobState.Scheduled or JobState.Retrying or JobState.Available => "Due",
+        JobState.Running => "Started",
+        JobState.Succeeded or JobState.Dead or JobState.Cancelled => "Finished",
+        _ => "Due · finished",
+    };
+
+    /// <summary>The time the second column shows for a job.</summary>
+    public DateTimeOffset? TimeOf(JobSummary job) => job.State switch
+    {
+        JobState.Running => job.AttemptedAt,
+        JobState.Succeeded or JobState.Dead or JobState.Cancelled => job.FinalizedAt,
+        _ => job.ScheduledAt,
+    };
+
+    public async Task OnGetAsync(JobFilterForm filter, string? cursor, CancellationToken cancellationToken)
+    {
+        Filter = filter;
+        Cursor = cursor;
+        KnownKinds = catalog.Kinds.Union((await monitor.KindsAsync(cancellationToken)).Select(k => k.Kind)).Order(StringComparer.Ordinal).ToList();
+        KnownQueues = (await monitor.QueuesAsync(cancellationToken)).Select(q => q.Name).ToList();
+        if (filter.Problem() is { } problem)
+        {
+            Problem = problem;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        try
+        {
+            List = await monitor.ListAsync(new JobQuery { Filter = filter.ToFilter(), Cursor = cursor, Limit = PageSize }, cancellationToken);
+        }
+        catch (ArgumentException)
+        {
+            Problem = "This page link belongs to other filters (or was altered). Start again from the first page.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+    }
+
+    /// <summary>Requeues, cancels or deletes the ticked jobs, in one statement.</summary>
+    public async Task<IActionResult> OnPostSelectedAsync(JobFilterForm filter, string? action, long[]? ids, CancellationToken cancellationToken)
+    {
+        var back = "/jobs" + filter.Query();
+        if (ids is not { Length: > 0 })
+        {
+            return Failed("Tick the jobs to act on first.", back);
+        }
+        if (ids.Length > MaxSelected)
+        {
+            return Failed($"At most {MaxSelected} jobs can be ticked at once; use the actions on all jobs matching the filter instead.", back);
+        }
+        var selection = new JobFilter { Ids = ids.Distinct().ToArray() };
+        var count = action switch
+        {
+            "requeue" => await jobs.RequeueManyAsync(selection, cancellationToken),
+            "cancel" => await jobs.CancelManyAsync(selection, cancellationToken),
+            "delete" => await jobs.DeleteManyAsync(selection, cancellationToken),
+            _ => (int?)null,
+        };
+        if (count is null)
+        {
+            return Failed($"'{action}' is not an action: requeue, cancel or delete.", back);
+        }
+        await AuditAsync($"jobs.{action}_many", $"{ids.Length} selected job{(ids.Length == 1 ? "" : "s")}", count, new { ids = selection.Ids });
+        var skipped = selection.Ids.Count - count.Value;
+        return Done($"{BulkModel.Past(action!)} {Format.Number(count.Value)} of {Format.Number(selection.Ids.Count)} selected job{(selection.Ids.Count == 1 ? "" : "s")}."
+            + (skipped > 0 ? $" {Format.Number(skipped)} {(skipped == 1 ? "was" : "were")} not in a state that allows it." : ""), back);
+    }
+}

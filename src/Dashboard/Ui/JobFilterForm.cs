@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using Jobs.Engine.Client;
+using Jobs.Engine.States;
+
+namespace Jobs.Dashboard.Ui;
+
+/// <summary>
+/// The jobs list's filter as it travels in the query string (every filter has a stable URL) and in
+/// the bulk forms: <c>state, kind, queue, tag, partition, correlation, from, to, q, error</c>.
+/// Times are UTC.
+/// </summary>
+public sealed class JobFilterForm
+{
+    /// <summary>The longest text a filter field takes.</summary>
+    public const int MaxText = 300;
+
+    /// <summary>One state, or none for every state.</summary>
+    public string? State { get; set; }
+    public string? Kind { get; set; }
+    public string? Queue { get; set; }
+    public string? Tag { get; set; }
+    public string? Partition { get; set; }
+    public string? Correlation { get; set; }
+    /// <summary>Enqueued at or after (UTC).</summary>
+    public DateTime? From { get; set; }
+    /// <summary>Enqueued before (UTC).</summary>
+    public DateTime? To { get; set; }
+    /// <summary>Search over args, correlation id and error text.</summary>
+    public string? Q { get; set; }
+    /// <summary>The start of the latest error: one dead-letter group.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>The state parsed, or null for every state.</summary>
+    public JobState? ParsedState => JobStates.TryParse(State, out var state) ? state : null;
+
+    /// <summary>True when no criterion is set.</summary>
+    public bool IsEmpty => Pairs().Count == 0;
+
+    /// <summary>What is wrong with the filter, or null.</summary>
+    public string? Problem()
+    {
+        if (State is { Length: > 0 } s && !JobStates.TryParse(s, out _))
+        {
+            return $"'{s}' is not a state; use one of {string.Join(", ", Enum.GetValues<JobState>().Select(v => v.ToDb()))}.";
+        }
+        if (From is { } from && To is { } to && from >= to)
+        {
+            return "The time range is empty: 'from' must be before 'to'.";
+        }
+        foreach (var (name, value) in Pairs())
+        {
+            if (value.Length > MaxText)
+            {
+                return $"The '{name}' filter is longer than {MaxText} characters.";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The engine's filter.</summary>
+    public JobFilter ToFilter() => new()
+    {
+        States = ParsedState is { } state ? [state] : null,
+        Kinds = Blank(Kind) ? null : [Kind!.Trim()],
+        Queues = Blank(Queue) ? null : [Queue!.Trim()],
+        Tag = Blank(Tag) ? null : Tag!.Trim(),
+        PartitionKey = Blank(Partition) ? null : Partition!.Trim(),
+        CorrelationId = Blank(Correlation) ? null : Correlation!.Trim(),
+        CreatedFrom = From is { } from ? new DateTimeOffset(DateTime.SpecifyKind(from, DateTimeKind.Utc)) : null,
+        CreatedTo = To is { } to ? new DateTimeOffset(DateTime.SpecifyKind(to, DateTimeKind.Utc)) : null,
+        Search = Blank(Q) ? null : Q!.Trim(),
+        LastError = Blank(Error) ? null : Error,
+    };
+
+    /// <summary>The filter's set fields as query-string pairs, in a stable order.</summary>
+    public List<(string Name, string Value)> Pairs()
+    {
+        var pairs = new List<(string, string)>();
+        void Add(string name, string? value)
+        {
+            if (!Blank(value))
+            {
+                pairs.Add((name, value!));
+            }
+        }
+        Add("state", State);
+        Add("kind", Kind);
+        Add("queue", Queue);
+        Add("tag", Tag);
+        Add("partition", Partition);
+        Add("correlation", Correlation);
+        Add("from", From?.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
+        Add("to", To?.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
+        Add("q", Q);
+        Add("error", Error);
+        return pairs;
+    }
+
+    /// <summary>The query string for this filter, with extra pairs (e.g. a cursor), starting with '?' (or empty).</summary>
+    public string Query(params (string Name, string? Value)[] extra)
+    {
+        var builder = new StringBuilder();
+        foreach (var (name, value) in Pairs().Select(p => (p.Name, (string?)p.Value)).Concat(extra))
+        {
+            if (value is null)
+            {
+                continue;
+            }
+            builder.Append(builder.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>This filter with another state.</summary>
+    public JobFilterForm WithState(string? state)
+    {
+        var copy = (JobFilterForm)MemberwiseClone();
+        copy.State = state;
+        return copy;
+    }
+
+    /// <summary>The filter in words, for previews and the audit log.</summary>
+    public string Describe()
+    {
+        var pairs = Pairs();
+        return pairs.Count == 0 ? "every job" : string.Join(", ", pairs.Select(p => $"{p.Name} {p.Value}"));
+    }
+
+    private static bool Blank(string? value) => string.IsNullOrWhiteSpace(value);
+}
