@@ -4,7 +4,7 @@ using Jobs.Dashboard.Ui;
 using Jobs.Engine;
 using Jobs.Engine.Admin;
 using Jobs.Engine.Diagnostics;
-using Jobs.Engine.Monitoring;
+using Jobs.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 
@@ -20,8 +20,9 @@ public static class DashboardHostExtensions
     /// </summary>
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
+        builder.AddJobsHosting();
         var services = builder.Services;
-        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<DashboardOptions>(DashboardOptions.SectionName);
         var jobs = services.AddJobsEngine().AddBusinessJobs();
         if (builder.Configuration.GetValue("Worker:DiagnosticJobs", true))
         {
@@ -64,9 +65,10 @@ public static class DashboardHostExtensions
         return builder;
     }
 
-    /// <summary>Security headers, sign-in, health (the only anonymous routes), the pages and the API.</summary>
+    /// <summary>Request context, security headers, sign-in, health (the only anonymous routes), metrics, the pages and the API.</summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
+        app.UseJobsRequestContext();
         app.UseSecurityHeaders();
         app.UseDashboardStatusPages();
         app.UseStaticFiles();
@@ -75,14 +77,8 @@ public static class DashboardHostExtensions
         app.UseAuthorization();
         app.UseAntiforgery();
 
-        app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).AllowAnonymous();
-        app.MapGet("/health/ready", async (JobsMonitor monitor, CancellationToken cancellationToken) =>
-        {
-            var (ready, reason) = await monitor.CheckReadyAsync(cancellationToken);
-            return ready
-                ? Results.Ok(new { status = "ready", reason })
-                : Results.Json(new { status = "unready", reason }, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }).AllowAnonymous();
+        // Scrapers present an API key (any role); a signed-in operator may look too.
+        app.MapJobsHostEndpoints()?.RequireAuthorization(DashboardPolicies.MetricsReader);
         app.MapRazorPages();
         app.MapDashboardUi();
         app.MapJobsApi();

@@ -1,40 +1,22 @@
-using Jobs.Engine.Client;
+using Jobs.Hosting.Http;
 
 namespace Jobs.Dashboard.Apis;
 
 /// <summary>
-/// Every API request has a correlation id: the caller's <c>X-Correlation-ID</c>, else a new one.
-/// Jobs the request enqueues carry it (unless the body names another), the request's log lines
-/// carry it, and the response echoes it.
+/// The API refuses a malformed <c>X-Correlation-ID</c> (400) instead of replacing it, so a caller
+/// learns its ids are not being kept. A good one, or a new one when none is given, is set for the
+/// whole request by the host's request context: stored on the jobs the request enqueues (unless
+/// the body names another), on its log lines, and echoed in the response.
 /// </summary>
-internal sealed class CorrelationIdFilter(ILogger<CorrelationIdFilter> logger) : IEndpointFilter
+internal sealed class CorrelationIdFilter : IEndpointFilter
 {
-    public const string Header = "X-Correlation-ID";
+    public const string Header = CorrelationIds.HeaderName;
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var http = context.HttpContext;
-        var given = http.Request.Headers[Header].ToString();
-        if (given.Length > 0 && !IsValid(given))
-        {
-            return ApiProblems.Invalid(Header, $"{Header} must be 1 to 200 printable ASCII characters.");
-        }
-        var id = given.Length > 0 ? given : Guid.CreateVersion7().ToString("N");
-        http.Response.Headers[Header] = id;
-        var previous = JobCorrelation.CurrentId;
-        JobCorrelation.CurrentId = id;
-        try
-        {
-            using (logger.BeginScope(new Dictionary<string, object?> { ["CorrelationId"] = id }))
-            {
-                return await next(context);
-            }
-        }
-        finally
-        {
-            JobCorrelation.CurrentId = previous;
-        }
+        var given = context.HttpContext.Request.Headers[Header].ToString();
+        return given.Length > 0 && CorrelationIds.Accept(given) is null
+            ? ValueTask.FromResult<object?>(ApiProblems.Invalid(Header, $"{Header} must be {CorrelationIds.Rule}."))
+            : next(context);
     }
-
-    private static bool IsValid(string value) => value.Length <= 200 && value.All(c => c is >= '!' and <= '~');
 }

@@ -22,8 +22,9 @@ public static class DashboardCommands
             return null;
         }
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args[1..], ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.AddDashboard();
+        // A command prints its own result; only warnings and errors are logged, on one line each.
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         await using var app = builder.Build();
         // Not started (no port is opened): only the schema is made current, as the host would at start.
         await app.Services.GetRequiredService<Jobs.Engine.Storage.JobsSchema>().EnsureAsync(CancellationToken.None);

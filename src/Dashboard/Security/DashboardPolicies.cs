@@ -25,6 +25,9 @@ public static class DashboardPolicies
     /// <summary>API keys with the operator role: also retry, cancel, delete, requeue within their scope.</summary>
     public const string ApiOperator = "api-operator";
 
+    /// <summary>Any API key or signed-in operator: <c>/metrics</c>.</summary>
+    public const string MetricsReader = "metrics-reader";
+
     /// <summary>The cookie scheme of operators.</summary>
     public const string CookieScheme = "Cookies";
 
@@ -49,6 +52,8 @@ public static class DashboardPolicies
             .RequireClaim(RoleClaim, "producer", "operator"));
         options.AddPolicy(ApiOperator, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireAuthenticatedUser()
             .RequireClaim(RoleClaim, "operator"));
+        options.AddPolicy(MetricsReader, p => p.AddAuthenticationSchemes(CookieScheme, ApiKeyScheme).RequireAuthenticatedUser()
+            .RequireClaim(RoleClaim, "producer", "operator", Name(OperatorRole.Viewer), Name(OperatorRole.Admin)));
         // Everything not marked otherwise needs a signed-in operator; /health/* opts out.
         options.FallbackPolicy = options.GetPolicy(Viewer);
     }

@@ -16,16 +16,14 @@ namespace Jobs.Hosting.Http;
 internal sealed partial class RequestContextMiddleware(
     RequestDelegate next, IOptions<RequestLoggingOptions> options, ILogger<RequestContextMiddleware> logger)
 {
-    public const string HeaderName = "X-Correlation-ID";
-
     public async Task InvokeAsync(HttpContext context)
     {
-        var correlationId = CorrelationIds.Accept(context.Request.Headers[HeaderName].ToString())
+        var correlationId = CorrelationIds.Accept(context.Request.Headers[CorrelationIds.HeaderName].ToString())
             ?? Activity.Current?.TraceId.ToHexString()
             ?? Guid.NewGuid().ToString("N");
         context.Response.OnStarting(() =>
         {
-            context.Response.Headers[HeaderName] = correlationId;
+            context.Response.Headers[CorrelationIds.HeaderName] = correlationId;
             return Task.CompletedTask;
         });
         JobCorrelation.CurrentId = correlationId;
@@ -79,26 +77,20 @@ public sealed class RequestLoggingOptions
 /// <summary>What is accepted as a caller's correlation id.</summary>
 public static class CorrelationIds
 {
-    /// <summary>The most characters kept.</summary>
-    public const int MaxLength = 128;
+    /// <summary>The header, read on requests and sent on responses and on the jobs' outgoing calls.</summary>
+    public const string HeaderName = "X-Correlation-ID";
+
+    /// <summary>The most characters accepted.</summary>
+    public const int MaxLength = 200;
+
+    /// <summary>The rule, for error messages.</summary>
+    public const string Rule = "1 to 200 printable ASCII characters, without spaces";
 
     /// <summary>
-    /// The id when it is 1 to 128 letters, digits or <c>- _ . : /</c>; otherwise null (a new one is
-    /// made): ids end up in logs, job rows and outgoing headers, so nothing else gets in.
+    /// The id when it is 1 to 200 printable ASCII characters without spaces; otherwise null: ids
+    /// end up in logs, job rows and outgoing headers, so nothing else gets in. Pages given a bad id
+    /// get a new one; the HTTP API refuses it (400).
     /// </summary>
-    public static string? Accept(string? value)
-    {
-        if (string.IsNullOrEmpty(value) || value.Length > MaxLength)
-        {
-            return null;
-        }
-        foreach (var c in value)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':' or '/'))
-            {
-                return null;
-            }
-        }
-        return value;
-    }
+    public static string? Accept(string? value) =>
+        string.IsNullOrEmpty(value) || value.Length > MaxLength || !value.All(c => c is >= '!' and <= '~') ? null : value;
 }
