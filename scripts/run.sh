@@ -13,6 +13,7 @@ cd "$root"
 mkdir -p .local/logs
 
 dashboard_port=${DASHBOARD_PORT:-5080}
+worker_port=${WORKER_PORT:-5081}
 sandbox_port=${SANDBOX_PORT:-5090}
 sandbox="http://127.0.0.1:$sandbox_port/"
 started_pg=""
@@ -55,6 +56,10 @@ mkdir -p "$App__Backups__TargetDirectory"
 echo "run.sh: building"
 dotnet build Jobs.sln -c Release -nologo -v q -clp:"ErrorsOnly;NoSummary"
 
+# Readable log lines at a terminal (production writes JSON lines); the worker's health and metrics port.
+export DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Development}
+export Worker__Urls=${Worker__Urls:-http://127.0.0.1:$worker_port}
+
 # The dashboard runs over plain HTTP here, so its cookies must not require HTTPS.
 export Dashboard__SecureCookies=${Dashboard__SecureCookies:-false}
 
@@ -88,6 +93,7 @@ cat <<INFO
 
   Dashboard   http://127.0.0.1:$dashboard_port/
   Sign in     $admin_note
+  Worker      $Worker__Urls/health   $Worker__Urls/metrics
   Sandbox     $sandbox  (gateway/, warehouse/, receiver/demo, cache/)
   Database    $ConnectionStrings__Jobs
   Logs        .local/logs/worker.log  .local/logs/dashboard.log  .local/logs/sandbox.log

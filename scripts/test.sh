@@ -48,6 +48,9 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
 print(passed, failed)
 PY
 )
+if [ -d "${JOBS_TEST_ARTIFACTS:-$root/artifacts}" ]; then
+  echo "test.sh: screenshots of the dashboard in ${JOBS_TEST_ARTIFACTS:-$root/artifacts}"
+fi
 if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
   failed=1  # a test host crashed or aborted before reporting
 fi

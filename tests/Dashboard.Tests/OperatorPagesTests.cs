@@ -49,27 +49,13 @@ public sealed partial class OperatorPagesTests : IAsyncLifetime
 
     private HttpClient Client() => _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
+    private static Task<string> TokenAsync(HttpClient client, string path) => DashboardForms.TokenAsync(client, path);
 
-    private static async Task<string> TokenAsync(HttpClient client, string path)
-    {
-        var html = await client.GetStringAsync(path);
-        return TokenPattern().Match(html) is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value) : throw new InvalidOperationException($"No antiforgery token on {path}");
-    }
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string? token, params (string, string)[] fields) =>
+        DashboardForms.PostAsync(client, path, token, fields);
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string? token, params (string, string)[] fields)
-    {
-        var values = fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)).ToList();
-        if (token is not null)
-        {
-            values.Add(new("__RequestVerificationToken", token));
-        }
-        return await client.PostAsync(path, new FormUrlEncodedContent(values));
-    }
-
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string username, string password) =>
-        await PostAsync(client, "/login", await TokenAsync(client, "/login"), ("username", username), ("password", password));
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string username, string password) =>
+        DashboardForms.SignInAsync(client, username, password);
 
     private async Task<HttpClient> SignedInAsync(string username)
     {
@@ -241,7 +227,7 @@ public sealed partial class OperatorPagesTests : IAsyncLifetime
         var preview = await operatorClient.GetStringAsync("/jobs/bulk?action=cancel&tag=bulk");
         var everything = await operatorClient.GetAsync("/jobs/bulk?action=delete");
         var until = Regex.Match(preview, "name=\"until\" value=\"([^\"]+)\"").Groups[1].Value;
-        var done = await PostAsync(operatorClient, "/jobs/bulk", TokenPattern().Match(preview).Groups[1].Value,
+        var done = await PostAsync(operatorClient, "/jobs/bulk", DashboardForms.TokenIn(preview),
             ("action", "cancel"), ("tag", "bulk"), ("until", WebUtility.HtmlDecode(until)));
 
         Assert.Contains("data-preview-count=\"4\"", preview);

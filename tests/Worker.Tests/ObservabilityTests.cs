@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -67,7 +66,7 @@ public sealed class ObservabilityTests : WorkerTestBase
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
-        var (exitCode, promtool) = await RunAsync("promtool", ["check", "metrics"], text);
+        var (exitCode, promtool) = await Promtool.CheckMetricsAsync(text);
         Assert.True(exitCode == 0, $"promtool check metrics failed ({exitCode}):\n{promtool}\n--- metrics ---\n{text}");
         Assert.Contains("jobs_succeeded_total{kind=\"diag.noop\",queue=\"default\"} 3\n", text);
         Assert.Contains("jobs_started_total{kind=\"diag.fail\",queue=\"default\"} 1\n", text);
@@ -168,28 +167,6 @@ public sealed class ObservabilityTests : WorkerTestBase
         foreach (var secret in new[] { apiKey, password, TestKeys.WebhookSecretKey, "4242 4242 4242 4242" })
         {
             Assert.DoesNotContain(secret, output);
-        }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, string input)
-    {
-        var start = new ProcessStartInfo(file, args) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"{file} is not installed (Debian package 'prometheus'; .ci/run installs it): {e.Message}", e);
-        }
-        using (process)
-        {
-            await process.StandardInput.WriteAsync(input);
-            process.StandardInput.Close();
-            var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return (process.ExitCode, output);
         }
     }
 }

@@ -10,7 +10,8 @@ public sealed class ApiLoggingTests
     {
         await using var host = await ApiHost.StartAsync(new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Debug" });
         var key = await host.CreateKeyAsync(ApiKeyRole.Producer, kinds: ["diag.noop"]);
-        var secret = key[(key.LastIndexOf('_') + 1)..];
+        // jobs_{prefix}_{secret}; the secret itself may contain '_'.
+        var secret = key.Split('_', 3)[2];
         using var api = host.Client(key);
 
         await api.PostJsonAsync("/api/v1/jobs", """{"kind": "diag.noop"}""");
