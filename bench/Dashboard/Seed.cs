@@ -4,14 +4,15 @@ using Npgsql;
 namespace Jobs.Dashboard.Bench;
 
 /// <summary>
-/// Fills a migrated engine schema with a realistic week of history: <c>jobs</c> jobs over seven
-/// days, most succeeded, a tenth dead with a handful of distinct errors (the dead-letter groups), a
-/// backlog of available, scheduled and retrying jobs, a few running on one live server, and the
-/// per-minute throughput the servers would have recorded. Written in one statement per table.
+/// Fills migrated schemas with a realistic week of history: <c>jobs</c> jobs over seven days, most
+/// succeeded, a tenth dead with a handful of distinct errors (the dead-letter groups), a backlog of
+/// available, scheduled and retrying jobs, a few running on one live server, the per-minute
+/// throughput the servers would have recorded, recurring schedules, 40 webhook endpoints with a day
+/// of delivery attempts, and audit entries. One statement per table.
 /// </summary>
 internal static class Seed
 {
-    public static async Task RunAsync(NpgsqlDataSource database, string schema, int jobs)
+    public static async Task RunAsync(NpgsqlDataSource database, string schema, string app, int jobs)
     {
         await using var connection = await database.OpenConnectionAsync();
         await connection.ExecuteAsync($"""
@@ -26,8 +27,45 @@ internal static class Seed
              cross join (values ('payments', 'payment.capture'), ('webhooks', 'webhook.deliver'), ('default', 'cache.warm'),
                                 ('default', 'inventory.reconcile'), ('maintenance', 'backup.run')) k(queue, kind)
             """, commandTimeout: 0);
-        await connection.ExecuteAsync($"vacuum analyze {schema}.job; analyze {schema}.job_stats;", commandTimeout: 0);
+        await connection.ExecuteAsync($$"""
+            insert into {{schema}}.schedule (name, cron, kind, args, next_fire_at, last_fire_at, last_job_id, declared)
+            select 'schedule-' || n, '*/' || (n + 1) || ' * * * *', 'cache.warm', '{}', now() + interval '1 minute', now() - interval '1 minute',
+                   (select max(id) from {{schema}}.job where kind = 'cache.warm'), true
+              from generate_series(1, 12) n;
+            insert into {{schema}}.audit (at, actor, actor_kind, action, target, job_count)
+            select now() - g * interval '1 minute', 'operator-' || g % 5, 'operator', 'jobs.requeue', 'filter', g % 100
+              from generate_series(1, 10000) g;
+            """, commandTimeout: 0);
+        await connection.ExecuteAsync(WebhooksSql(app), commandTimeout: 0);
+        // As autovacuum would have left them: no vacuum of the seeded tables runs during the measurements.
+        await connection.ExecuteAsync($"""
+            vacuum analyze {schema}.job; vacuum analyze {schema}.job_stats; vacuum analyze {schema}.audit; vacuum analyze {schema}.schedule;
+            vacuum analyze {app}.webhook_endpoint; vacuum analyze {app}.webhook_message; vacuum analyze {app}.webhook_delivery;
+            vacuum analyze {app}.webhook_attempt; vacuum analyze {app}.webhook_endpoint_hour;
+            """, commandTimeout: 0);
     }
+
+    // 40 endpoints (a few disabled), and 100,000 messages over the last day, each delivered to one
+    // endpoint: nine in ten at the first attempt, the rest after a failed one.
+    private static string WebhooksSql(string a) => $$"""
+        insert into {{a}}.webhook_endpoint (url, description, secret, enabled, disabled_reason, disabled_at)
+        select 'https://hooks.example/' || n, 'endpoint ' || n, '\x00'::bytea, n % 13 <> 0,
+               case when n % 13 = 0 then 'The endpoint answered 410 Gone.' end, case when n % 13 = 0 then now() end
+          from generate_series(1, 40) n;
+        insert into {{a}}.webhook_message (id, event_type, payload, created_at)
+        select 'msg_' || g, 'order.paid', jsonb_build_object('orderId', g), now() - (g * interval '864 milliseconds')
+          from generate_series(1, 100000) g;
+        insert into {{a}}.webhook_delivery (message_id, endpoint_id, job_id, status, attempts, last_status_code, last_attempt_at, delivered_at, created_at)
+        select m.id, 1 + g % 40, g, 'delivered', 1 + (g % 10 = 0)::int, 200, m.created_at + interval '1 second',
+               m.created_at + interval '1 second', m.created_at
+          from generate_series(1, 100000) g join {{a}}.webhook_message m on m.id = 'msg_' || g;
+        insert into {{a}}.webhook_attempt (message_id, endpoint_id, attempt, job_id, attempted_at, outcome, status_code, latency_ms, error)
+        select d.message_id, d.endpoint_id, x.attempt, d.job_id, d.created_at + x.attempt * interval '1 second',
+               case when x.attempt < d.attempts then 'failed' else 'delivered' end,
+               case when x.attempt < d.attempts then 503 else 200 end, 45.0,
+               case when x.attempt < d.attempts then 'Receiver answered 503 Service Unavailable' end
+          from {{a}}.webhook_delivery d cross join lateral generate_series(1, d.attempts) x(attempt);
+        """;
 
     // The state comes from the row number: per 1,000 rows, 650 succeeded, 100 dead, 20 cancelled,
     // 130 available, 60 scheduled, 30 retrying, 10 running-or-succeeded (running only for the first

@@ -78,11 +78,9 @@ public sealed class WebhooksModel(WebhookEndpoints endpoints, IOptions<WebhooksO
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var since = Now - TimeSpan.FromDays(1);
-        var list = new List<(WebhookEndpoint, WebhookEndpointStats)>();
-        foreach (var endpoint in await endpoints.ListAsync(cancellationToken))
-        {
-            list.Add((endpoint, await endpoints.GetStatsAsync(endpoint.Id, since, cancellationToken)));
-        }
-        Endpoints = list;
+        var stats = await endpoints.GetAllStatsAsync(since, cancellationToken);
+        Endpoints = (await endpoints.ListAsync(cancellationToken))
+            .Select(e => (e, stats.TryGetValue(e.Id, out var s) ? s : new WebhookEndpointStats(0, 0, null, null)))
+            .ToList();
     }
 }

@@ -18,6 +18,9 @@ internal sealed class JobListPlan
     /// <summary>Ids an id-ordered page reads at most when its filter must read rows to decide.</summary>
     public const long ScanWindow = 100_000;
 
+    /// <summary>Ids a page of a text search reads at most: matching text in args and errors costs about four times a plain filter per row.</summary>
+    public const long SearchWindow = 25_000;
+
     private JobListPlan(string order, string orderText, string cursorCondition, Func<JobSummaryRow, object[]> keyOf, bool windowed,
         string? condition = null)
     {
@@ -37,6 +40,9 @@ internal sealed class JobListPlan
     public string CursorCondition { get; }
     public Func<JobSummaryRow, object[]> KeyOf { get; }
     public bool Windowed { get; }
+
+    /// <summary>How many ids a page of this list reads at most, when <see cref="Windowed"/>.</summary>
+    public long Window { get; private init; } = ScanWindow;
 
     public static JobListPlan For(JobFilter filter)
     {
@@ -58,7 +64,10 @@ internal sealed class JobListPlan
                 // Every job matches an empty filter, and most jobs have succeeded: those pages
                 // fill at once. Anything else may match rarely, so it reads a window of ids.
                 var everyRowMatches = filter.IsEmpty || (state == JobState.Succeeded && indexed && filter.Kinds is null && filter.Queues is null);
-                return new JobListPlan("j.id desc", "newest first", "j.id < @c_id", r => [r.Id], !everyRowMatches);
+                return new JobListPlan("j.id desc", "newest first", "j.id < @c_id", r => [r.Id], !everyRowMatches)
+                {
+                    Window = filter.Search is null ? ScanWindow : SearchWindow,
+                };
         }
     }
 

@@ -36,7 +36,7 @@ public sealed partial class JobsMonitor
             var top = query.Cursor is null
                 ? await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.MaxJobId, cancellationToken: cancellationToken)) + 1
                 : parameters.Get<long>("c_id");
-            floor = Math.Max(0, top - JobListPlan.ScanWindow);
+            floor = Math.Max(0, top - plan.Window);
             where += " and j.id >= @c_floor";
             parameters.Add("c_floor", floor.Value);
         }
@@ -54,13 +54,39 @@ public sealed partial class JobsMonitor
             : new JobPage(rows.Select(r => r.ToSummary()).ToList(), null, plan.OrderText, null);
     }
 
-    /// <summary>How many jobs match a filter, exactly up to <see cref="PreviewCap"/>: the preview of a bulk action.</summary>
+    /// <summary>How long a bulk preview counts before it settles for the planner's estimate.</summary>
+    internal TimeSpan CountBudget { get; set; } = TimeSpan.FromMilliseconds(60);
+
+    /// <summary>
+    /// How many jobs match a filter, for the preview of a bulk action: exact up to
+    /// <see cref="PreviewCap"/> when counting takes less than a moment; when it would take longer
+    /// (many matching rows spread over a large table), the planner's estimate, marked as such.
+    /// </summary>
     public async Task<CountResult> CountAsync(JobFilter filter, CancellationToken cancellationToken = default)
     {
         var (where, parameters) = JobFilterSql.Build(filter);
         parameters.Add("cap", PreviewCap + 1);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.CountMatching(where), parameters, cancellationToken: cancellationToken));
-        return count > PreviewCap ? new CountResult(PreviewCap, false) : new CountResult(count, true);
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            // The server stops the count at the budget; nothing is lost but the exact number.
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"set local statement_timeout = {Math.Max(1, (int)CountBudget.TotalMilliseconds)}", transaction: transaction, cancellationToken: cancellationToken));
+            try
+            {
+                var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    Sql.CountMatching(where), parameters, transaction, cancellationToken: cancellationToken));
+                return count > PreviewCap ? new CountResult(PreviewCap, false) : new CountResult(count, true);
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested)
+            {
+                // Out of time: fall through to the estimate, outside the aborted transaction.
+            }
+        }
+        // The rows the planner expects the matching rows' scan to return (a Gather's estimate is the total of its workers').
+        var plan = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            Sql.ExplainMatching(where), parameters, cancellationToken: cancellationToken));
+        using var document = System.Text.Json.JsonDocument.Parse(plan!);
+        return new CountResult((long)document.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble(), false) { Estimated = true };
     }
 }

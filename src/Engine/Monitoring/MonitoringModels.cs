@@ -58,7 +58,11 @@ public sealed record ThroughputPoint(DateTimeOffset At, long Succeeded, long Fai
 /// <param name="SampleId">One of them, to open.</param>
 public sealed record DeadLetterGroup(string Kind, string Type, string Error, long Jobs, DateTimeOffset LastAt, long SampleId);
 
-/// <summary>How many jobs match a filter: exact up to the cap, else at least the cap.</summary>
-/// <param name="Jobs">The count, or the cap when there are more.</param>
-/// <param name="Exact">False when more jobs match than were counted.</param>
-public sealed record CountResult(long Jobs, bool Exact);
+/// <summary>How many jobs match a filter: exact up to the cap, else at least the cap, or an estimate.</summary>
+/// <param name="Jobs">The count; the cap when there are more; or the estimate when <see cref="Estimated"/>.</param>
+/// <param name="Exact">False when more jobs match than were counted, or when the number is an estimate.</param>
+public sealed record CountResult(long Jobs, bool Exact)
+{
+    /// <summary>True when counting would have taken too long and <see cref="Jobs"/> is the planner's estimate.</summary>
+    public bool Estimated { get; init; }
+}

@@ -364,6 +364,8 @@ internal sealed class JobSql(string s)
 
     public string CountMatching(string where) => $"select count(*) from (select 1 from {s}.job j where {where} limit @cap) x";
 
+    public string ExplainMatching(string where) => $"explain (format json) select 1 from {s}.job j where {where}";
+
     /// <summary>A page of jobs: <paramref name="where"/> and <paramref name="order"/> come from the list's keyset plan.</summary>
     public string ListPage(string where, string order) => $"""
         select {ListColumns}

@@ -130,9 +130,16 @@ public sealed partial class WebhookEndpoints
         return enabled;
     }
 
-    /// <summary>Attempts, deliveries and the last error of an endpoint since a time.</summary>
-    public Task<WebhookEndpointStats> GetStatsAsync(long id, DateTimeOffset since, CancellationToken cancellationToken = default) =>
-        _store.StatsAsync(id, since, cancellationToken);
+    /// <summary>
+    /// Attempts, deliveries and the last error of an endpoint since a time. Attempts are counted by
+    /// whole hours: from the top of the hour <paramref name="since"/> falls in.
+    /// </summary>
+    public async Task<WebhookEndpointStats> GetStatsAsync(long id, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        (await _store.StatsAsync([id], since, cancellationToken)).TryGetValue(id, out var stats) ? stats : new WebhookEndpointStats(0, 0, null, null);
+
+    /// <summary>The stats of every endpoint, as <see cref="GetStatsAsync"/> counts them, in one query.</summary>
+    public Task<IReadOnlyDictionary<long, WebhookEndpointStats>> GetAllStatsAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        _store.StatsAsync(null, since, cancellationToken);
 
     /// <summary>The partition key of an endpoint's delivery jobs.</summary>
     public static string PartitionKey(long endpointId) => endpointId.ToString(CultureInfo.InvariantCulture);

@@ -87,6 +87,11 @@ internal sealed class WebhookSql(string s)
         with attempt as (
             insert into {s}.webhook_attempt (message_id, endpoint_id, attempt, job_id, attempted_at, outcome, status_code, latency_ms, error)
             values (@messageId, @endpointId, @attempt, @jobId, @at, @outcome, @statusCode, @latencyMs, @error)
+        ), hour as (
+            insert into {s}.webhook_endpoint_hour as h (endpoint_id, hour, attempts, delivered)
+            values (@endpointId, date_trunc('hour', @at::timestamptz), 1, (@outcome = 'delivered')::int)
+            on conflict (endpoint_id, hour) do update
+               set attempts = h.attempts + 1, delivered = h.delivered + excluded.delivered
         ), delivery as (
             update {s}.webhook_delivery
                set status = @status, attempts = attempts + 1, last_status_code = @statusCode, last_error = @error,
@@ -99,15 +104,21 @@ internal sealed class WebhookSql(string s)
          where id = @endpointId
         """;
 
+    // Success over whole hours (the window starts at the top of the hour @since falls in), and the
+    // latest failure since @since, for the endpoints named (all when null).
     public string EndpointStats { get; } = $"""
-        select c.attempts as Attempts, c.delivered as Delivered, l.error as LastError, l.attempted_at as LastErrorAt
-          from (select count(*) as attempts, count(*) filter (where a.outcome = 'delivered') as delivered
-                  from {s}.webhook_attempt a
-                 where a.endpoint_id = @id and a.attempted_at >= @since) c
+        select e.id as EndpointId, coalesce(c.attempts, 0) as Attempts, coalesce(c.delivered, 0) as Delivered,
+               l.error as LastError, l.attempted_at as LastErrorAt
+          from {s}.webhook_endpoint e
+          left join lateral (
+                select sum(h.attempts) as attempts, sum(h.delivered) as delivered
+                  from {s}.webhook_endpoint_hour h
+                 where h.endpoint_id = e.id and h.hour >= date_trunc('hour', @since::timestamptz)) c on true
           left join lateral (
                 select f.error, f.attempted_at from {s}.webhook_attempt f
-                 where f.endpoint_id = @id and f.attempted_at >= @since and f.outcome <> 'delivered'
+                 where f.endpoint_id = e.id and f.attempted_at >= @since and f.outcome <> 'delivered'
                  order by f.attempted_at desc
                  limit 1) l on true
+         where @ids::bigint[] is null or e.id = any(@ids)
         """;
 }

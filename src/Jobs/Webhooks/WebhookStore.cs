@@ -41,11 +41,12 @@ internal sealed partial class WebhookStore(AppDatabase database)
     public Task<bool> EnableAsync(long id, CancellationToken cancellationToken) =>
         ExecuteOneAsync(_sql.EnableEndpoint, new { id }, cancellationToken);
 
-    public async Task<WebhookEndpointStats> StatsAsync(long id, DateTimeOffset since, CancellationToken cancellationToken)
+    /// <summary>The stats of the endpoints named, or of all when <paramref name="ids"/> is null, by endpoint id.</summary>
+    public async Task<IReadOnlyDictionary<long, WebhookEndpointStats>> StatsAsync(long[]? ids, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleAsync<StatsRow>(new CommandDefinition(_sql.EndpointStats, new { id, since }, cancellationToken: cancellationToken));
-        return new WebhookEndpointStats(row.Attempts, row.Delivered, row.LastError, Utc(row.LastErrorAt));
+        var rows = await connection.QueryAsync<StatsRow>(new CommandDefinition(_sql.EndpointStats, new { ids, since }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.EndpointId, r => new WebhookEndpointStats(r.Attempts, r.Delivered, r.LastError, Utc(r.LastErrorAt)));
     }
 
     /// <summary>Npgsql reads timestamptz as a UTC <see cref="DateTime"/>.</summary>
@@ -88,6 +89,7 @@ internal sealed partial class WebhookStore(AppDatabase database)
 
     private sealed class StatsRow
     {
+        public long EndpointId { get; init; }
         public long Attempts { get; init; }
         public long Delivered { get; init; }
         public string? LastError { get; init; }

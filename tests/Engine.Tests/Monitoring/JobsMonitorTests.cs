@@ -161,6 +161,35 @@ public sealed class JobsMonitorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_preview_that_would_take_too_long_to_count_gives_the_planners_estimate()
+    {
+        await InsertFinishedAsync("dead", "k", 200_000);
+        await _schema.ExecuteAsync("analyze {s}.job");
+        Monitor.CountBudget = TimeSpan.FromMilliseconds(1);
+
+        var count = await Monitor.CountAsync(new JobFilter { States = [JobState.Dead], Kinds = ["k"] });
+
+        Assert.True(count.Estimated);
+        Assert.False(count.Exact);
+        Assert.InRange(count.Jobs, 100_000, 400_000);
+    }
+
+    [Fact]
+    public async Task A_text_search_reads_a_smaller_window_of_ids_per_page()
+    {
+        await InsertFinishedAsync("succeeded", "k", 3, error: "x");
+        await _schema.ExecuteAsync("select setval('{s}.job_id_seq', (select max(id) from {s}.job) + 60000)");
+        await InsertFinishedAsync("succeeded", "k", 1);
+        var top = await _schema.ScalarAsync<long>("select max(id) from {s}.job");
+
+        var search = await Monitor.ListAsync(new JobQuery { Filter = new JobFilter { Search = "no such text" }, Limit = 50 });
+        var tag = await Monitor.ListAsync(new JobQuery { Filter = new JobFilter { Tag = "no-such-tag" }, Limit = 50 });
+
+        Assert.Equal(top + 1 - JobListPlan.SearchWindow, search.ScannedDownTo);
+        Assert.Null(tag.ScannedDownTo);
+    }
+
+    [Fact]
     public async Task Queues_show_depth_pause_and_the_wait_of_their_oldest_job()
     {
         await _schema.ExecuteAsync("""
