@@ -31,6 +31,7 @@ public static class DashboardHostExtensions
         services.AddSingleton<IPasswordHasher<OperatorAccount>, PasswordHasher<OperatorAccount>>();
 
         var dashboard = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = dashboard.ShutdownTimeout);
         services.AddAuthentication(o => o.DefaultScheme = "jobs")
             // Pages sign in with a cookie; the API takes API keys. One scheme picks by path (and a
             // bearer key elsewhere, for the OpenAPI document, which either may read).

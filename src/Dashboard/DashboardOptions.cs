@@ -34,4 +34,11 @@ public sealed class DashboardOptions
 
     /// <summary>Send cookies only over HTTPS (turn off only for local HTTP runs). The default value is true.</summary>
     public bool SecureCookies { get; set; } = true;
+
+    /// <summary>
+    /// On SIGTERM the dashboard stops taking connections and gives requests in flight this long to
+    /// finish before it exits. The default value is 20 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

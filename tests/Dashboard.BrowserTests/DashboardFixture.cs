@@ -150,12 +150,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         var configured = Environment.GetEnvironmentVariable("JOBS_TEST_ARTIFACTS");
         if (string.IsNullOrEmpty(configured))
         {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Jobs.sln")))
-            {
-                dir = dir.Parent;
-            }
-            configured = Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "artifacts");
+            configured = Path.Combine(Repository.Root, "artifacts");
         }
         Directory.CreateDirectory(configured);
         return configured;

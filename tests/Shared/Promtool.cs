@@ -6,9 +6,14 @@ namespace Jobs.Testing;
 public static class Promtool
 {
     /// <summary>Checks metrics text; returns promtool's exit code and what it said.</summary>
-    public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(string text)
+    public static Task<(int ExitCode, string Output)> CheckMetricsAsync(string text) => RunAsync(["check", "metrics"], text);
+
+    /// <summary>Checks a file of alerting and recording rules; returns promtool's exit code and what it said.</summary>
+    public static Task<(int ExitCode, string Output)> CheckRulesAsync(string path) => RunAsync(["check", "rules", path], "");
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string[] arguments, string input)
     {
-        var start = new ProcessStartInfo("promtool", ["check", "metrics"])
+        var start = new ProcessStartInfo("promtool", arguments)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -25,7 +30,7 @@ public static class Promtool
         }
         using (process)
         {
-            await process.StandardInput.WriteAsync(text);
+            await process.StandardInput.WriteAsync(input);
             process.StandardInput.Close();
             var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();

@@ -17,6 +17,7 @@ public static class SecretSettings
         ("App:Payments:ApiKey", _ => true),
         // A connection string is a secret when it carries a password.
         ("ConnectionStrings:Jobs", value => value.Contains("password", StringComparison.OrdinalIgnoreCase)),
+        ("Jobs:ConnectionString", value => value.Contains("password", StringComparison.OrdinalIgnoreCase)),
         ("App:Backups:ConnectionString", value => value.Contains("password", StringComparison.OrdinalIgnoreCase)),
     ];
 
