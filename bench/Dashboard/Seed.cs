@@ -38,11 +38,13 @@ internal static class Seed
             """, commandTimeout: 0);
         await connection.ExecuteAsync(WebhooksSql(app), commandTimeout: 0);
         // As autovacuum would have left them: no vacuum of the seeded tables runs during the measurements.
-        await connection.ExecuteAsync($"""
-            vacuum analyze {schema}.job; vacuum analyze {schema}.job_stats; vacuum analyze {schema}.audit; vacuum analyze {schema}.schedule;
-            vacuum analyze {app}.webhook_endpoint; vacuum analyze {app}.webhook_message; vacuum analyze {app}.webhook_delivery;
-            vacuum analyze {app}.webhook_attempt; vacuum analyze {app}.webhook_endpoint_hour;
-            """, commandTimeout: 0);
+        // One statement each: VACUUM cannot run inside the implicit transaction of a multi-statement batch.
+        string[] tables = [$"{schema}.job", $"{schema}.job_stats", $"{schema}.audit", $"{schema}.schedule", $"{app}.webhook_endpoint",
+            $"{app}.webhook_message", $"{app}.webhook_delivery", $"{app}.webhook_attempt", $"{app}.webhook_endpoint_hour"];
+        foreach (var table in tables)
+        {
+            await connection.ExecuteAsync($"vacuum analyze {table}", commandTimeout: 0);
+        }
     }
 
     // 40 endpoints (a few disabled), and 100,000 messages over the last day, each delivered to one
