@@ -22,7 +22,7 @@ public sealed class ObservabilityTests : WorkerTestBase
     [Fact]
     public async Task Health_endpoints_report_live_ready_and_each_check()
     {
-        using var worker = WorkerProcess.Start(Schema);
+        using var worker = HostProcess.StartWorker(Schema);
         var address = await worker.AddressAsync();
 
         var live = await Http.GetAsync(new Uri(address, "/health/live"));
@@ -49,7 +49,7 @@ public sealed class ObservabilityTests : WorkerTestBase
     [Fact]
     public async Task Metrics_are_served_in_prometheus_text_that_promtool_accepts()
     {
-        using var worker = WorkerProcess.Start(Schema);
+        using var worker = HostProcess.StartWorker(Schema);
         var address = await worker.AddressAsync();
         var done = await Client.Client.EnqueueManyAsync(Enumerable.Range(0, 3).Select(_ => JobRequest.Create(new NoopArgs())).ToList());
         var dead = await Client.Client.EnqueueAsync(new FailArgs("no good", Permanent: true));
@@ -100,7 +100,7 @@ public sealed class ObservabilityTests : WorkerTestBase
         });
         await collector.StartAsync();
 
-        using var worker = WorkerProcess.Start(Schema, new Dictionary<string, string>
+        using var worker = HostProcess.StartWorker(Schema, new Dictionary<string, string>
         {
             ["Telemetry__OtlpEndpoint"] = collector.Urls.Single(),
             ["Telemetry__OtlpProtocol"] = "http/protobuf",
@@ -130,7 +130,7 @@ public sealed class ObservabilityTests : WorkerTestBase
         {
             settings["Jobs__Recurring__Schedules__nightly__Kind"] = "diag.noop";
         }
-        using var worker = WorkerProcess.Start(Schema, settings);
+        using var worker = HostProcess.StartWorker(Schema, settings);
 
         var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
@@ -146,7 +146,7 @@ public sealed class ObservabilityTests : WorkerTestBase
     {
         var apiKey = "sk_test_" + Guid.NewGuid().ToString("N");
         var password = "pw-" + Guid.NewGuid().ToString("N");
-        using var worker = WorkerProcess.Start(Schema, new Dictionary<string, string>
+        using var worker = HostProcess.StartWorker(Schema, new Dictionary<string, string>
         {
             ["App__Payments__ApiKey"] = apiKey,
             // The test server trusts local connections: the password is sent, never checked.

@@ -12,7 +12,7 @@ public sealed class WorkerProcessTests : WorkerTestBase
     public async Task Jobs_of_a_killed_worker_are_rescued_by_another_and_finish()
     {
         var job = await Client.Client.EnqueueAsync(new SleepArgs(1500));
-        using (var doomed = WorkerProcess.Start(Schema))
+        using (var doomed = HostProcess.StartWorker(Schema))
         {
             await WaitForAsync(job.Id, j => j.State == JobState.Running, "the first worker to start the job");
             doomed.Crash();
@@ -20,7 +20,7 @@ public sealed class WorkerProcessTests : WorkerTestBase
         }
         Assert.Equal(JobState.Running, (await Client.Client.GetAsync(job.Id))!.State);
 
-        using var survivor = WorkerProcess.Start(Schema);
+        using var survivor = HostProcess.StartWorker(Schema);
         var info = await WaitForAsync(job.Id, j => j.State == JobState.Succeeded, "the second worker to rescue and finish the job");
 
         Assert.Equal(2, info.Attempt);
@@ -32,7 +32,7 @@ public sealed class WorkerProcessTests : WorkerTestBase
     {
         var quick = await Client.Client.EnqueueAsync(new SleepArgs(500));
         var slow = await Client.Client.EnqueueAsync(new SleepArgs(60_000));
-        using var worker = WorkerProcess.Start(Schema, new Dictionary<string, string>
+        using var worker = HostProcess.StartWorker(Schema, new Dictionary<string, string>
         {
             ["Jobs__Server__DrainTimeout"] = "00:00:02",
             ["Serilog__MinimumLevel__Override__Jobs.Engine"] = "Debug",
@@ -61,7 +61,7 @@ public sealed class WorkerProcessTests : WorkerTestBase
     {
         var job = await Client.Client.EnqueueAsync(new FailArgs("boom from the test", Permanent: true),
             new EnqueueOptions { CorrelationId = "order-4711" });
-        using var worker = WorkerProcess.Start(Schema, new Dictionary<string, string>
+        using var worker = HostProcess.StartWorker(Schema, new Dictionary<string, string>
         {
             ["Serilog__MinimumLevel__Override__Jobs.Engine"] = "Debug",
         });

@@ -12,7 +12,7 @@ public sealed class CrashTests : InventoryTests
     public async Task A_worker_killed_halfway_leaves_nothing_and_the_rescued_job_applies_the_snapshot_once()
     {
         var settings = new Dictionary<string, string> { ["App__Inventory__SnapshotDirectory"] = World.SnapshotDirectory };
-        using var first = WorkerProcess.Start(World.Schema, settings);
+        using var first = HostProcess.StartWorker(World.Schema, settings);
         await Eventually.TrueAsync(() => World.Schema.ScalarAsync<bool>("select to_regclass('{app}.stock') is not null"),
             "the worker to migrate the business schema");
         await using var client = await World.StartAsync(server: false);
@@ -41,7 +41,7 @@ public sealed class CrashTests : InventoryTests
             Assert.Equal(before, await World.DumpAsync());
             await hold.RollbackAsync();
 
-            using var second = WorkerProcess.Start(World.Schema, settings);
+            using var second = HostProcess.StartWorker(World.Schema, settings);
             var info = await Eventually.ReturnsAsync(async () => (await client.Client.GetAsync(job.Id))!,
                 j => j.State is JobState.Succeeded or JobState.Dead, "the rescued job to finish", TimeSpan.FromSeconds(60));
 

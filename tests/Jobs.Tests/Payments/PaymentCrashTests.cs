@@ -34,7 +34,7 @@ public sealed class PaymentCrashTests : IAsyncLifetime
             jobId = (await app.Client.EnqueueAsync(new PaymentCaptureArgs(paymentId, 9_900, "usd"))).Id;
         }
 
-        using (var doomed = WorkerProcess.Start(_schema, new Dictionary<string, string>
+        using (var doomed = HostProcess.StartWorker(_schema, new Dictionary<string, string>
         {
             ["App__Payments__GatewayUrl"] = settings["App:Payments:GatewayUrl"]!,
             ["App__Payments__ApiKey"] = PaymentRig.ApiKey,

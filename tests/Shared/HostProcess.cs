@@ -4,15 +4,15 @@ using System.Text;
 namespace Jobs.Testing;
 
 /// <summary>
-/// The real worker executable (Jobs.Worker.dll, copied beside the tests by a project reference to
-/// src/Worker), started as its own process against a test schema and its business schema.
+/// A real host executable (the worker or the dashboard), started as its own process against a test
+/// schema and its business schema, with its output captured.
 /// </summary>
-public sealed class WorkerProcess : IDisposable
+public sealed class HostProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private WorkerProcess(Process process)
+    private HostProcess(Process process)
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
@@ -22,6 +22,8 @@ public sealed class WorkerProcess : IDisposable
     }
 
     public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
 
     public string Output
     {
@@ -34,12 +36,30 @@ public sealed class WorkerProcess : IDisposable
         }
     }
 
-    public static WorkerProcess Start(TestSchema schema, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Starts Jobs.Worker.dll (copied beside the tests by a project reference to src/Worker).</summary>
+    public static HostProcess StartWorker(TestSchema schema, IReadOnlyDictionary<string, string>? settings = null) =>
+        Start("Jobs.Worker.dll", schema, new Dictionary<string, string>
+        {
+            ["Jobs__Server__HeartbeatInterval"] = "00:00:00.200",
+            ["Jobs__Server__ServerTimeout"] = "00:00:02",
+            // Health and metrics on a free port: tests run several workers at once.
+            ["Worker__Urls"] = "http://127.0.0.1:0",
+        }, settings);
+
+    /// <summary>Starts Jobs.Dashboard.dll (copied beside the tests by a project reference to src/Dashboard), on a free port.</summary>
+    public static HostProcess StartDashboard(TestSchema schema, IReadOnlyDictionary<string, string>? settings = null) =>
+        Start("Jobs.Dashboard.dll", schema, new Dictionary<string, string>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Dashboard__SecureCookies"] = "false",
+        }, settings);
+
+    private static HostProcess Start(string assembly, TestSchema schema, Dictionary<string, string> defaults, IReadOnlyDictionary<string, string>? settings)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Jobs.Worker.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, assembly);
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"{dll} is missing: the test project needs a project reference to src/Worker.");
+            throw new InvalidOperationException($"{dll} is missing: the test project needs a project reference to the host's project.");
         }
         var start = new ProcessStartInfo("dotnet", [dll])
         {
@@ -50,29 +70,25 @@ public sealed class WorkerProcess : IDisposable
         start.Environment["ConnectionStrings__Jobs"] = TestDatabase.ConnectionString;
         start.Environment["Jobs__Schema"] = schema.Name;
         start.Environment["App__Schema"] = schema.AppSchema;
-        start.Environment["Jobs__Server__HeartbeatInterval"] = "00:00:00.200";
-        start.Environment["Jobs__Server__ServerTimeout"] = "00:00:02";
         start.Environment["App__Webhooks__SecretKey"] = TestKeys.WebhookSecretKey;
-        // Health and metrics on a free port: tests run several workers at once.
-        start.Environment["Worker__Urls"] = "http://127.0.0.1:0";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        foreach (var (key, value) in defaults.Concat(settings ?? new Dictionary<string, string>()))
         {
             start.Environment[key] = value;
         }
-        return new WorkerProcess(Process.Start(start)!);
+        return new HostProcess(Process.Start(start)!);
     }
 
     /// <summary>The lines written so far that are JSON objects (the production log format), parsed.</summary>
     public IReadOnlyList<System.Text.Json.JsonElement> LogEvents =>
         Output.Split('\n').Where(l => l.StartsWith('{')).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.Clone()).ToList();
 
-    /// <summary>Where the worker serves health and metrics, once it has started.</summary>
+    /// <summary>Where the host listens (the worker: health and metrics), once it has started.</summary>
     public async Task<Uri> AddressAsync()
     {
         var address = await Eventually.ReturnsAsync(
             () => Task.FromResult(LogEvents.Where(e => e.TryGetProperty("Addresses", out _))
                 .Select(e => e.GetProperty("Addresses").GetString()!.Split(", ")[0]).FirstOrDefault()),
-            address => address is not null, "the worker to report where it serves health and metrics", TimeSpan.FromSeconds(60));
+            address => address is not null, "the host to report where it listens", TimeSpan.FromSeconds(60));
         return new Uri(address!);
     }
 
