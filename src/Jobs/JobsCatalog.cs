@@ -24,7 +24,9 @@ public static class JobsCatalog
         services.TryAddSingleton<AppMetrics>();
         services.TryAddTransient<CorrelationHeaderHandler>();
         services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler<CorrelationHeaderHandler>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobsStartupTask, AppSchemaStartup>());
+        services.TryAddSingleton<AppSchemaStartup>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobsStartupTask, AppSchemaStartup>(sp => sp.GetRequiredService<AppSchemaStartup>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobsSchemaCheck, AppSchemaStartup>(sp => sp.GetRequiredService<AppSchemaStartup>()));
         return jobs
             .AddPayments()
             .AddInventory()

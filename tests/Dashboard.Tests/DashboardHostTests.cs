@@ -35,6 +35,23 @@ public sealed class DashboardHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Readiness_fails_naming_the_schema_when_the_business_tables_are_behind_this_build()
+    {
+        await using var factory = Factory();
+        using var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+
+        // As if a process of an older build had migrated, or the newest migration were rolled back.
+        var latest = await _schema.ScalarAsync<int>("delete from {app}.migration where version = (select max(version) from {app}.migration) returning version");
+        var ready = await client.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var body = await ready.Content.ReadAsStringAsync();
+        Assert.Contains($"schema {_schema.AppSchema} at migration {latest - 1}, needs {latest}", body);
+        Assert.Contains($"schema {_schema.Name} at migration", body);
+    }
+
+    [Fact]
     public async Task Everything_else_needs_a_signed_in_operator_or_an_api_key()
     {
         await using var factory = Factory();

@@ -10,7 +10,7 @@ namespace Jobs.Engine.Monitoring;
 /// with millions of jobs: counts are exact up to <see cref="CountCap"/>, then estimated; lists
 /// page by keyset along an index.
 /// </summary>
-public sealed partial class JobsMonitor(JobsDatabase database, Migrator migrator, TimeProvider timeProvider)
+public sealed partial class JobsMonitor(JobsDatabase database, Migrator migrator, TimeProvider timeProvider, IEnumerable<IJobsSchemaCheck> schemaChecks)
 {
     /// <summary>Counts stop being exact at this many jobs (beyond it they are estimates).</summary>
     public const int CountCap = 10_000;
@@ -114,16 +114,20 @@ public sealed partial class JobsMonitor(JobsDatabase database, Migrator migrator
         return rows.Select(r => new DeadLetterGroup(r.Kind, r.Type, r.Error, r.Jobs, DbTime.Utc(r.LastAt), r.SampleId)).ToList();
     }
 
-    /// <summary>True when the database answers and its schema is at the version this build needs.</summary>
+    /// <summary>
+    /// True when the database answers, the engine's schema is at the version this build needs, and
+    /// so is every other schema registered as an <see cref="IJobsSchemaCheck"/>.
+    /// </summary>
     public async Task<(bool Ready, string Reason)> CheckReadyAsync(CancellationToken cancellationToken = default)
     {
         try
         {
-            var current = await migrator.CurrentVersionAsync(cancellationToken);
-            var expected = Migrator.All[^1].Version;
-            return current >= expected
-                ? (true, $"schema {database.Schema} at migration {current}")
-                : (false, $"schema {database.Schema} at migration {current}, needs {expected}");
+            var results = new List<(bool Ready, string Reason)> { await migrator.CheckAsync(cancellationToken) };
+            foreach (var check in schemaChecks)
+            {
+                results.Add(await check.CheckAsync(cancellationToken));
+            }
+            return (results.All(r => r.Ready), string.Join("; ", results.Select(r => r.Reason)));
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
         {

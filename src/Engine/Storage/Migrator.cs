@@ -90,9 +90,21 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, string schema,
             : 0;
     }
 
+    /// <summary>The newest migration of the set: what a current schema is at.</summary>
+    public int LatestVersion => migrations.Migrations.Count == 0 ? 0 : migrations.Migrations[^1].Version;
+
     /// <summary>True when every migration of the set is applied.</summary>
     public async Task<bool> IsCurrentAsync(CancellationToken cancellationToken) =>
-        await CurrentVersionAsync(cancellationToken) >= (migrations.Migrations.Count == 0 ? 0 : migrations.Migrations[^1].Version);
+        await CurrentVersionAsync(cancellationToken) >= LatestVersion;
+
+    /// <summary>Whether the schema is current, with a reason naming the schema and its migration.</summary>
+    public async Task<(bool Ready, string Reason)> CheckAsync(CancellationToken cancellationToken)
+    {
+        var current = await CurrentVersionAsync(cancellationToken);
+        return current >= LatestVersion
+            ? (true, $"schema {schema} at migration {current}")
+            : (false, $"schema {schema} at migration {current}, needs {LatestVersion}");
+    }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied migration {Migration} to schema {Schema}")]
     private static partial void LogApplied(ILogger logger, string migration, string schema);

@@ -7,13 +7,16 @@ namespace Jobs.Storage;
 
 /// <summary>
 /// Migrates the business schema (or checks it is current) at start, after the engine's schema and
-/// before the job server runs a job that needs these tables.
+/// before the job server runs a job that needs these tables; readiness asks it again.
 /// </summary>
-internal sealed class AppSchemaStartup(AppDatabase database, IOptions<AppOptions> options, ILogger<Migrator> logger) : IJobsStartupTask
+internal sealed class AppSchemaStartup(AppDatabase database, IOptions<AppOptions> options, ILogger<Migrator> logger) : IJobsStartupTask, IJobsSchemaCheck
 {
+    private readonly Migrator migrator = new(database.DataSource, database.Schema, AppDatabase.Migrations, logger);
+
+    public Task<(bool Ready, string Reason)> CheckAsync(CancellationToken cancellationToken) => migrator.CheckAsync(cancellationToken);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var migrator = new Migrator(database.DataSource, database.Schema, AppDatabase.Migrations, logger);
         if (options.Value.MigrateOnStart)
         {
             await migrator.MigrateAsync(cancellationToken);
