@@ -51,16 +51,16 @@ public sealed class ObservabilityTests : WorkerTestBase
     {
         using var worker = HostProcess.StartWorker(Schema);
         var address = await worker.AddressAsync();
-        var done = await Client.Client.EnqueueManyAsync(Enumerable.Range(0, 3).Select(_ => JobRequest.Create(new NoopArgs())).ToList());
-        var dead = await Client.Client.EnqueueAsync(new FailArgs("no good", Permanent: true));
+        var done = await Engine.Client.EnqueueManyAsync(Enumerable.Range(0, 3).Select(_ => JobRequest.Create(new NoopArgs())).ToList());
+        var dead = await Engine.Client.EnqueueAsync(new FailArgs("no good", Permanent: true));
         foreach (var job in done)
         {
             await FinishedAsync(job.Id, JobState.Succeeded);
         }
         await FinishedAsync(dead.Id, JobState.Dead);
         // A paused queue with a backlog: the queue gauges show it.
-        await Client.Client.PauseQueueAsync("backlog");
-        await Client.Client.EnqueueManyAsync(Enumerable.Range(0, 5).Select(_ => JobRequest.Create(new NoopArgs(), new EnqueueOptions { Queue = "backlog" })).ToList());
+        await Engine.Client.PauseQueueAsync("backlog");
+        await Engine.Client.EnqueueManyAsync(Enumerable.Range(0, 5).Select(_ => JobRequest.Create(new NoopArgs(), new EnqueueOptions { Queue = "backlog" })).ToList());
 
         var response = await Http.GetAsync(new Uri(address, "/metrics"));
         var text = await response.Content.ReadAsStringAsync();
@@ -107,7 +107,7 @@ public sealed class ObservabilityTests : WorkerTestBase
             ["Telemetry__ServiceName"] = "jobs-worker-under-test",
         });
         await worker.AddressAsync();
-        var job = await Client.Client.EnqueueAsync(new NoopArgs());
+        var job = await Engine.Client.EnqueueAsync(new NoopArgs());
         await FinishedAsync(job.Id, JobState.Succeeded);
         worker.Terminate();
         Assert.Equal(0, await worker.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -157,7 +157,7 @@ public sealed class ObservabilityTests : WorkerTestBase
         });
         await worker.AddressAsync();
         // A failing job whose error text carries a key and a card number by accident.
-        var leaky = await Client.Client.EnqueueAsync(new FailArgs($"gateway said: bad key {apiKey} for card 4242 4242 4242 4242", Permanent: true));
+        var leaky = await Engine.Client.EnqueueAsync(new FailArgs($"gateway said: bad key {apiKey} for card 4242 4242 4242 4242", Permanent: true));
         await FinishedAsync(leaky.Id, JobState.Dead);
         worker.Terminate();
         await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));

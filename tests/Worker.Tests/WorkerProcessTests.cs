@@ -11,14 +11,14 @@ public sealed class WorkerProcessTests : WorkerTestBase
     [Fact]
     public async Task Jobs_of_a_killed_worker_are_rescued_by_another_and_finish()
     {
-        var job = await Client.Client.EnqueueAsync(new SleepArgs(1500));
+        var job = await Engine.Client.EnqueueAsync(new SleepArgs(1500));
         using (var doomed = HostProcess.StartWorker(Schema))
         {
             await WaitForAsync(job.Id, j => j.State == JobState.Running, "the first worker to start the job");
             doomed.Crash();
             await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10));
         }
-        Assert.Equal(JobState.Running, (await Client.Client.GetAsync(job.Id))!.State);
+        Assert.Equal(JobState.Running, (await Engine.Client.GetAsync(job.Id))!.State);
 
         using var survivor = HostProcess.StartWorker(Schema);
         var info = await WaitForAsync(job.Id, j => j.State == JobState.Succeeded, "the second worker to rescue and finish the job");
@@ -30,8 +30,8 @@ public sealed class WorkerProcessTests : WorkerTestBase
     [Fact]
     public async Task Sigterm_drains_then_hands_unfinished_jobs_back_and_exits_cleanly()
     {
-        var quick = await Client.Client.EnqueueAsync(new SleepArgs(500));
-        var slow = await Client.Client.EnqueueAsync(new SleepArgs(60_000));
+        var quick = await Engine.Client.EnqueueAsync(new SleepArgs(500));
+        var slow = await Engine.Client.EnqueueAsync(new SleepArgs(60_000));
         using var worker = HostProcess.StartWorker(Schema, new Dictionary<string, string>
         {
             ["Jobs__Server__DrainTimeout"] = "00:00:02",
@@ -47,8 +47,8 @@ public sealed class WorkerProcessTests : WorkerTestBase
         var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(exitCode == 0, $"exit code {exitCode}; output:\n{worker.Output}");
-        Assert.Equal(JobState.Succeeded, (await Client.Client.GetAsync(quick.Id))!.State);
-        var handedBack = await Client.Client.GetAsync(slow.Id);
+        Assert.Equal(JobState.Succeeded, (await Engine.Client.GetAsync(quick.Id))!.State);
+        var handedBack = await Engine.Client.GetAsync(slow.Id);
         Assert.Equal(JobState.Available, handedBack!.State);
         Assert.Equal(0, handedBack.Attempt);
         Assert.Empty(handedBack.Errors);
@@ -59,7 +59,7 @@ public sealed class WorkerProcessTests : WorkerTestBase
     [Fact]
     public async Task Logs_are_json_lines_and_every_line_a_job_logs_carries_its_id_kind_attempt_queue_and_correlation_id()
     {
-        var job = await Client.Client.EnqueueAsync(new FailArgs("boom from the test", Permanent: true),
+        var job = await Engine.Client.EnqueueAsync(new FailArgs("boom from the test", Permanent: true),
             new EnqueueOptions { CorrelationId = "order-4711" });
         using var worker = HostProcess.StartWorker(Schema, new Dictionary<string, string>
         {

@@ -1,30 +1,17 @@
 using Jobs.Engine.Admin;
+using Jobs.Engine.Storage;
 using Jobs.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.Engine.Tests.Admin;
 
-public sealed class AdminStoreTests : IAsyncLifetime
+public sealed class AdminStoreTests : ClientTestBase
 {
-    private TestSchema _schema = null!;
-    private TestEngine _engine = null!;
-
-    public async Task InitializeAsync()
-    {
-        _schema = await TestSchema.CreateAsync();
-        _engine = await TestEngine.StartAsync(_schema, server: false);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _engine.DisposeAsync();
-        await _schema.DisposeAsync();
-    }
 
     [Fact]
     public async Task Operator_names_are_unique_and_checked()
     {
-        var accounts = _engine.Services.GetRequiredService<OperatorAccounts>();
+        var accounts = Engine.Services.GetRequiredService<OperatorAccounts>();
         await accounts.CreateAsync("ada", "hash", OperatorRole.Admin, "cli");
 
         var taken = await Assert.ThrowsAsync<ArgumentException>(() => accounts.CreateAsync("ada", "hash", OperatorRole.Viewer, "cli"));
@@ -37,7 +24,7 @@ public sealed class AdminStoreTests : IAsyncLifetime
     [Fact]
     public async Task The_fifth_failed_login_locks_the_account_and_a_success_resets_the_count()
     {
-        var accounts = _engine.Services.GetRequiredService<OperatorAccounts>();
+        var accounts = Engine.Services.GetRequiredService<OperatorAccounts>();
         var id = await accounts.CreateAsync("bob", "hash", OperatorRole.Viewer, "cli");
 
         for (var i = 1; i < 5; i++)
@@ -56,11 +43,11 @@ public sealed class AdminStoreTests : IAsyncLifetime
     [Fact]
     public async Task An_api_key_is_shown_once_stored_only_as_a_hash_and_stops_working_when_revoked()
     {
-        var keys = _engine.Services.GetRequiredService<ApiKeys>();
+        var keys = Engine.Services.GetRequiredService<ApiKeys>();
         var created = await keys.CreateAsync("billing app", ApiKeyRole.Producer, ["payment.capture"], null, "admin");
 
         var authenticated = await keys.AuthenticateAsync(created.Key);
-        var stored = await _schema.QueryAsync<string>("select row_to_json(k)::text from {s}.api_key k");
+        var stored = await Schema.QueryAsync<string>("select row_to_json(k)::text from {s}.api_key k");
 
         Assert.Equal(("billing app", ApiKeyRole.Producer), (authenticated!.Name, authenticated.Role));
         Assert.True(authenticated.Allows("payment.capture", "default"));
@@ -76,7 +63,7 @@ public sealed class AdminStoreTests : IAsyncLifetime
     [Fact]
     public async Task The_audit_log_lists_actions_newest_first()
     {
-        var audit = _engine.Services.GetRequiredService<AuditLog>();
+        var audit = Engine.Services.GetRequiredService<AuditLog>();
         await audit.RecordAsync(new AuditEntry("ada", "operator", "jobs.requeue", "filter state=dead", 12, new { kind = "payment.capture" }));
         await audit.RecordAsync(new AuditEntry("billing app (abc)", "api_key", "jobs.cancel", "job 7", 1));
 
@@ -90,8 +77,8 @@ public sealed class AdminStoreTests : IAsyncLifetime
     [Fact]
     public async Task An_audit_record_in_a_transaction_exists_only_if_the_transaction_commits()
     {
-        var audit = _engine.Services.GetRequiredService<AuditLog>();
-        await using var connection = await _engine.Services.GetRequiredService<Engine.Storage.JobsDatabase>().DataSource.OpenConnectionAsync();
+        var audit = Engine.Services.GetRequiredService<AuditLog>();
+        await using var connection = await Engine.Services.GetRequiredService<JobsDatabase>().DataSource.OpenConnectionAsync();
 
         await using (var rolledBack = await connection.BeginTransactionAsync())
         {

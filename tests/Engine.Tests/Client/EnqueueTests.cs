@@ -5,27 +5,13 @@ using Npgsql;
 
 namespace Jobs.Engine.Tests.Client;
 
-public sealed class EnqueueTests : IAsyncLifetime
+public sealed class EnqueueTests : ClientTestBase
 {
-    private TestSchema _schema = null!;
-    private TestEngine _engine = null!;
-
-    public async Task InitializeAsync()
-    {
-        _schema = await TestSchema.CreateAsync();
-        _engine = await TestEngine.StartAsync(_schema, server: false);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _engine.DisposeAsync();
-        await _schema.DisposeAsync();
-    }
 
     [Fact]
     public async Task Enqueue_stores_the_job_with_its_options()
     {
-        var job = await _engine.Client.EnqueueAsync(new RecordArgs("hello"), new EnqueueOptions
+        var job = await Engine.Client.EnqueueAsync(new RecordArgs("hello"), new EnqueueOptions
         {
             Queue = "mail",
             Priority = 5,
@@ -37,7 +23,7 @@ public sealed class EnqueueTests : IAsyncLifetime
             Metadata = new Dictionary<string, string> { ["source"] = "test" },
         });
 
-        var info = await _engine.Client.GetAsync(job.Id);
+        var info = await Engine.Client.GetAsync(job.Id);
         Assert.NotNull(info);
         Assert.True(job.Created);
         Assert.Equal("test.record", info.Kind);
@@ -56,7 +42,7 @@ public sealed class EnqueueTests : IAsyncLifetime
     [Fact]
     public async Task Enqueue_without_options_uses_the_defaults()
     {
-        var info = await _engine.Client.GetAsync((await _engine.Client.EnqueueAsync(new RecordArgs("x"))).Id);
+        var info = await Engine.Client.GetAsync((await Engine.Client.EnqueueAsync(new RecordArgs("x"))).Id);
         Assert.Equal("default", info!.Queue);
         Assert.Equal(0, info.Priority);
         Assert.Equal(25, info.MaxAttempts);
@@ -71,21 +57,21 @@ public sealed class EnqueueTests : IAsyncLifetime
         var attempts = Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
         {
             start.Wait();
-            return await _engine.Client.EnqueueAsync(new RecordArgs($"try {i}"), options);
+            return await Engine.Client.EnqueueAsync(new RecordArgs($"try {i}"), options);
         })).ToList();
         start.Set();
         var results = await Task.WhenAll(attempts);
 
         Assert.Single(results.Select(r => r.Id).Distinct());
         Assert.Single(results, r => r.Created);
-        Assert.Equal(1L, await _schema.ScalarAsync<long>("select count(*) from {s}.job where idempotency_key = 'capture-pi_123'"));
+        Assert.Equal(1L, await Schema.ScalarAsync<long>("select count(*) from {s}.job where idempotency_key = 'capture-pi_123'"));
     }
 
     [Fact]
     public async Task Idempotency_keys_are_scoped_by_kind()
     {
-        var a = await _engine.Client.EnqueueAsync(new RecordArgs("a"), new EnqueueOptions { IdempotencyKey = "k" });
-        var b = await _engine.Client.EnqueueAsync(new HoldArgs(1), new EnqueueOptions { IdempotencyKey = "k" });
+        var a = await Engine.Client.EnqueueAsync(new RecordArgs("a"), new EnqueueOptions { IdempotencyKey = "k" });
+        var b = await Engine.Client.EnqueueAsync(new HoldArgs(1), new EnqueueOptions { IdempotencyKey = "k" });
         Assert.NotEqual(a.Id, b.Id);
         Assert.True(b.Created);
     }
@@ -93,41 +79,41 @@ public sealed class EnqueueTests : IAsyncLifetime
     [Fact]
     public async Task Transactional_enqueue_exists_only_if_the_transaction_commits()
     {
-        await using var connection = await _schema.DataSource.OpenConnectionAsync();
+        await using var connection = await Schema.DataSource.OpenConnectionAsync();
         long rolledBack, committed;
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            rolledBack = (await _engine.Client.EnqueueAsync(transaction, new RecordArgs("rolled back"))).Id;
+            rolledBack = (await Engine.Client.EnqueueAsync(transaction, new RecordArgs("rolled back"))).Id;
             await transaction.RollbackAsync();
         }
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            committed = (await _engine.Client.EnqueueAsync(transaction, new RecordArgs("committed"))).Id;
+            committed = (await Engine.Client.EnqueueAsync(transaction, new RecordArgs("committed"))).Id;
             // Invisible to others until the caller commits.
-            Assert.Null(await _engine.Client.GetAsync(committed));
+            Assert.Null(await Engine.Client.GetAsync(committed));
             await transaction.CommitAsync();
         }
 
-        Assert.Null(await _engine.Client.GetAsync(rolledBack));
-        Assert.NotNull(await _engine.Client.GetAsync(committed));
-        Assert.Equal(1L, await _schema.ScalarAsync<long>("select count(*) from {s}.job"));
+        Assert.Null(await Engine.Client.GetAsync(rolledBack));
+        Assert.NotNull(await Engine.Client.GetAsync(committed));
+        Assert.Equal(1L, await Schema.ScalarAsync<long>("select count(*) from {s}.job"));
     }
 
     [Fact]
     public async Task Bulk_enqueue_returns_ids_in_input_order_and_reuses_held_keys()
     {
-        var existing = await _engine.Client.EnqueueAsync(new RecordArgs("first"), new EnqueueOptions { IdempotencyKey = "dup" });
+        var existing = await Engine.Client.EnqueueAsync(new RecordArgs("first"), new EnqueueOptions { IdempotencyKey = "dup" });
         var requests = Enumerable.Range(0, 500).Select(i => JobRequest.Create(new RecordArgs($"n{i}"),
             i % 100 == 50 ? new EnqueueOptions { IdempotencyKey = "dup" } : null)).ToList();
 
-        var results = await _engine.Client.EnqueueManyAsync(requests);
+        var results = await Engine.Client.EnqueueManyAsync(requests);
 
         Assert.Equal(500, results.Count);
         Assert.All(results.Where((_, i) => i % 100 == 50), r => Assert.Equal((existing.Id, false), (r.Id, r.Created)));
         var created = results.Where((_, i) => i % 100 != 50).ToList();
         Assert.All(created, r => Assert.True(r.Created));
         Assert.Equal(created.Select(r => r.Id).Order(), created.Select(r => r.Id));
-        var tags = await _schema.QueryAsync<(long Id, string Tag)>("select id, args->>'tag' from {s}.job where id = any(@ids)",
+        var tags = await Schema.QueryAsync<(long Id, string Tag)>("select id, args->>'tag' from {s}.job where id = any(@ids)",
             new { ids = created.Select(r => r.Id).ToArray() });
         var byId = tags.ToDictionary(t => t.Id, t => t.Tag);
         for (var i = 0; i < 500; i++)
@@ -143,14 +129,14 @@ public sealed class EnqueueTests : IAsyncLifetime
     public async Task Bulk_enqueue_with_one_key_twice_creates_the_first_and_returns_it_for_the_second()
     {
         var key = new EnqueueOptions { IdempotencyKey = "same" };
-        var results = await _engine.Client.EnqueueManyAsync([
+        var results = await Engine.Client.EnqueueManyAsync([
             JobRequest.Create(new RecordArgs("first"), key),
             JobRequest.Create(new RecordArgs("second"), key),
         ]);
 
         Assert.Equal((results[0].Id, true), (results[0].Id, results[0].Created));
         Assert.Equal((results[0].Id, false), (results[1].Id, results[1].Created));
-        Assert.Contains("first", (await _engine.Client.GetAsync(results[0].Id))!.ArgsJson);
+        Assert.Contains("first", (await Engine.Client.GetAsync(results[0].Id))!.ArgsJson);
     }
 
     [Fact]
@@ -161,10 +147,10 @@ public sealed class EnqueueTests : IAsyncLifetime
             JobRequest.Create(new RecordArgs("ok")),
             new JobRequest("test.record", System.Text.Json.JsonDocument.Parse("[1,2]").RootElement),
         };
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _engine.Client.EnqueueManyAsync(requests));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Engine.Client.EnqueueManyAsync(requests));
         Assert.Contains("Job 2", error.Message);
         Assert.Contains("Args must be a JSON object", error.Message);
-        Assert.Equal(0L, await _schema.ScalarAsync<long>("select count(*) from {s}.job"));
+        Assert.Equal(0L, await Schema.ScalarAsync<long>("select count(*) from {s}.job"));
     }
 
     public static TheoryData<EnqueueOptions, string> InvalidOptions => new()
@@ -184,17 +170,17 @@ public sealed class EnqueueTests : IAsyncLifetime
     [MemberData(nameof(InvalidOptions))]
     public async Task Invalid_options_throw_an_argument_exception_naming_the_option(EnqueueOptions options, string option)
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _engine.Client.EnqueueAsync(new RecordArgs("x"), options));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Engine.Client.EnqueueAsync(new RecordArgs("x"), options));
         Assert.Equal(option, error.ParamName);
         Assert.Contains(option, error.Message);
-        Assert.Equal(0L, await _schema.ScalarAsync<long>("select count(*) from {s}.job"));
+        Assert.Equal(0L, await Schema.ScalarAsync<long>("select count(*) from {s}.job"));
     }
 
     [Fact]
     public async Task A_delayed_job_waits_in_scheduled()
     {
-        var job = await _engine.Client.EnqueueAsync(new RecordArgs("later"), new EnqueueOptions { Delay = TimeSpan.FromHours(1) });
-        var info = await _engine.Client.GetAsync(job.Id);
+        var job = await Engine.Client.EnqueueAsync(new RecordArgs("later"), new EnqueueOptions { Delay = TimeSpan.FromHours(1) });
+        var info = await Engine.Client.GetAsync(job.Id);
         Assert.Equal(JobState.Scheduled, info!.State);
         Assert.InRange(info.ScheduledAt - info.CreatedAt, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
     }
@@ -202,18 +188,18 @@ public sealed class EnqueueTests : IAsyncLifetime
     [Fact]
     public async Task The_sql_function_enqueues_with_named_options_from_any_language()
     {
-        var id = await _schema.ScalarAsync<long>("""
+        var id = await Schema.ScalarAsync<long>("""
             select {s}.enqueue('test.record', '{"tag":"from sql"}', queue => 'sql', priority => 3, max_attempts => 2,
                                timeout => interval '90 seconds', tags => array['x'], correlation_id => 'c-1',
                                idempotency_key => 'sql-key')
             """);
-        var again = await _schema.ScalarAsync<long>("select {s}.enqueue('test.record', '{}', idempotency_key => 'sql-key')");
-        var delayed = await _schema.ScalarAsync<long>("select {s}.enqueue('test.record', delay => interval '10 minutes')");
+        var again = await Schema.ScalarAsync<long>("select {s}.enqueue('test.record', '{}', idempotency_key => 'sql-key')");
+        var delayed = await Schema.ScalarAsync<long>("select {s}.enqueue('test.record', delay => interval '10 minutes')");
 
         Assert.Equal(id, again);
-        var info = await _engine.Client.GetAsync(id);
+        var info = await Engine.Client.GetAsync(id);
         Assert.Equal(("sql", 3, 2, TimeSpan.FromSeconds(90), "c-1"), (info!.Queue, info.Priority, info.MaxAttempts, info.Timeout!.Value, info.CorrelationId));
-        Assert.Equal(JobState.Scheduled, (await _engine.Client.GetAsync(delayed))!.State);
+        Assert.Equal(JobState.Scheduled, (await Engine.Client.GetAsync(delayed))!.State);
     }
 
     [Theory]
@@ -225,7 +211,7 @@ public sealed class EnqueueTests : IAsyncLifetime
     public async Task The_sql_function_rejects_bad_options_naming_them(string option, string message)
     {
         var error = await Assert.ThrowsAsync<PostgresException>(() =>
-            _schema.ScalarAsync<long>($"select {{s}}.enqueue('test.record', {option})"));
+            Schema.ScalarAsync<long>($"select {{s}}.enqueue('test.record', {option})"));
         Assert.Equal(PostgresErrorCodes.InvalidParameterValue, error.SqlState);
         Assert.Contains(message, error.MessageText);
     }

@@ -6,29 +6,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.Engine.Tests.Monitoring;
 
-public sealed class JobsMonitorTests : IAsyncLifetime
+public sealed class JobsMonitorTests : ClientTestBase
 {
     private readonly Probe _probe = new();
-    private TestSchema _schema = null!;
-    private TestEngine _engine = null!;
 
-    private JobsMonitor Monitor => _engine.Services.GetRequiredService<JobsMonitor>();
-
-    public async Task InitializeAsync()
-    {
-        _schema = await TestSchema.CreateAsync();
-        _engine = await TestEngine.StartAsync(_schema, server: false);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _engine.DisposeAsync();
-        await _schema.DisposeAsync();
-    }
+    private JobsMonitor Monitor => Engine.Services.GetRequiredService<JobsMonitor>();
 
     /// <summary>Finished jobs of a kind, finalized one second apart going back from now.</summary>
     private Task InsertFinishedAsync(string state, string kind, int count, string error = "boom") =>
-        _schema.ExecuteAsync("""
+        Schema.ExecuteAsync("""
             insert into {s}.job (kind, queue, state, args, max_attempts, attempt, finalized_at, errors)
             select @kind, 'default', @state, jsonb_build_object('n', g), 1, 1, now() - g * interval '1 second',
                    case when @state = 'dead' then jsonb_build_array(jsonb_build_object('attempt', 1, 'type', 'System.Exception', 'error', @error)) end
@@ -38,11 +24,11 @@ public sealed class JobsMonitorTests : IAsyncLifetime
     [Fact]
     public async Task Counts_by_state_are_exact_for_small_states_and_estimated_for_succeeded()
     {
-        await _engine.Client.EnqueueManyAsync(Enumerable.Range(0, 3).Select(_ => JobRequest.Create(new RecordArgs("a"))).ToList());
-        await _engine.Client.EnqueueAsync(new RecordArgs("later"), new EnqueueOptions { Delay = TimeSpan.FromHours(1) });
+        await Engine.Client.EnqueueManyAsync(Enumerable.Range(0, 3).Select(_ => JobRequest.Create(new RecordArgs("a"))).ToList());
+        await Engine.Client.EnqueueAsync(new RecordArgs("later"), new EnqueueOptions { Delay = TimeSpan.FromHours(1) });
         await InsertFinishedAsync("dead", "k", 2);
         await InsertFinishedAsync("succeeded", "k", 40);
-        await _schema.ExecuteAsync("analyze {s}.job");
+        await Schema.ExecuteAsync("analyze {s}.job");
 
         var counts = (await Monitor.CountByStateAsync()).ToDictionary(c => c.State);
 
@@ -93,7 +79,7 @@ public sealed class JobsMonitorTests : IAsyncLifetime
     public async Task A_rare_match_is_found_window_by_window_without_reading_the_whole_table_at_once()
     {
         await InsertFinishedAsync("succeeded", "rare.kind", 5);
-        await _schema.ExecuteAsync("select setval('{s}.job_id_seq', (select max(id) from {s}.job) + 250000)");
+        await Schema.ExecuteAsync("select setval('{s}.job_id_seq', (select max(id) from {s}.job) + 250000)");
         await InsertFinishedAsync("succeeded", "common.kind", 60);
         var filter = new JobFilter { Kinds = ["rare.kind"] };
 
@@ -118,8 +104,8 @@ public sealed class JobsMonitorTests : IAsyncLifetime
     [Fact]
     public async Task Search_finds_jobs_by_args_correlation_id_and_error_text()
     {
-        await _engine.Client.EnqueueAsync(new RecordArgs("order-7781"));
-        await _engine.Client.EnqueueAsync(new RecordArgs("x"), new EnqueueOptions { CorrelationId = "req-4242" });
+        await Engine.Client.EnqueueAsync(new RecordArgs("order-7781"));
+        await Engine.Client.EnqueueAsync(new RecordArgs("x"), new EnqueueOptions { CorrelationId = "req-4242" });
         await InsertFinishedAsync("dead", "k", 1, error: "Card declined: insufficient_funds");
 
         async Task<int> CountAsync(string text) =>
@@ -142,12 +128,12 @@ public sealed class JobsMonitorTests : IAsyncLifetime
 
         Assert.Equal([("payment.capture", "Gateway timed out", 4L), ("webhook.deliver", "Gateway timed out", 3L), ("payment.capture", "Card declined", 2L)],
             groups.Select(g => (g.Kind, g.Error, g.Jobs)));
-        var requeued = await _engine.Client.RequeueManyAsync(new JobFilter
+        var requeued = await Engine.Client.RequeueManyAsync(new JobFilter
         {
             States = [JobState.Dead], Kinds = ["payment.capture"], LastError = groups[0].Error,
         });
         Assert.Equal(4, requeued);
-        Assert.Equal(5L, await _schema.ScalarAsync<long>("select count(*) from {s}.job where state = 'dead'"));
+        Assert.Equal(5L, await Schema.ScalarAsync<long>("select count(*) from {s}.job where state = 'dead'"));
     }
 
     [Fact]
@@ -164,7 +150,7 @@ public sealed class JobsMonitorTests : IAsyncLifetime
     public async Task A_preview_that_would_take_too_long_to_count_gives_the_planners_estimate()
     {
         await InsertFinishedAsync("dead", "k", 200_000);
-        await _schema.ExecuteAsync("analyze {s}.job");
+        await Schema.ExecuteAsync("analyze {s}.job");
         Monitor.CountBudget = TimeSpan.FromMilliseconds(1);
 
         var count = await Monitor.CountAsync(new JobFilter { States = [JobState.Dead], Kinds = ["k"] });
@@ -178,9 +164,9 @@ public sealed class JobsMonitorTests : IAsyncLifetime
     public async Task A_text_search_reads_a_smaller_window_of_ids_per_page()
     {
         await InsertFinishedAsync("succeeded", "k", 3, error: "x");
-        await _schema.ExecuteAsync("select setval('{s}.job_id_seq', (select max(id) from {s}.job) + 60000)");
+        await Schema.ExecuteAsync("select setval('{s}.job_id_seq', (select max(id) from {s}.job) + 60000)");
         await InsertFinishedAsync("succeeded", "k", 1);
-        var top = await _schema.ScalarAsync<long>("select max(id) from {s}.job");
+        var top = await Schema.ScalarAsync<long>("select max(id) from {s}.job");
 
         var search = await Monitor.ListAsync(new JobQuery { Filter = new JobFilter { Search = "no such text" }, Limit = 50 });
         var tag = await Monitor.ListAsync(new JobQuery { Filter = new JobFilter { Tag = "no-such-tag" }, Limit = 50 });
@@ -192,13 +178,13 @@ public sealed class JobsMonitorTests : IAsyncLifetime
     [Fact]
     public async Task Queues_show_depth_pause_and_the_wait_of_their_oldest_job()
     {
-        await _schema.ExecuteAsync("""
+        await Schema.ExecuteAsync("""
             insert into {s}.job (kind, queue, state, args, max_attempts, priority, scheduled_at)
             values ('k', 'mail', 'available', '{}', 1, 5, now() - interval '2 minutes'),
                    ('k', 'mail', 'available', '{}', 1, 0, now() - interval '10 minutes'),
                    ('k', 'reports', 'available', '{}', 1, 0, now() - interval '1 minute')
             """);
-        await _engine.Client.PauseQueueAsync("reports");
+        await Engine.Client.PauseQueueAsync("reports");
 
         var queues = (await Monitor.QueuesAsync()).ToDictionary(q => q.Name);
 
@@ -211,13 +197,13 @@ public sealed class JobsMonitorTests : IAsyncLifetime
     [Fact]
     public async Task Servers_report_throughput_per_minute_across_the_cluster()
     {
-        await using (var server = await TestEngine.StartAsync(_schema, jobs => jobs.AddTestHandlers(fail: o => o.MaxAttempts = 1),
+        await using (var server = await TestEngine.StartAsync(Schema, jobs => jobs.AddTestHandlers(fail: o => o.MaxAttempts = 1),
             services: s => s.AddSingleton(_probe)))
         {
             await server.Client.EnqueueManyAsync(Enumerable.Range(0, 5).Select(_ => JobRequest.Create(new RecordArgs("ok"))).ToList());
             await server.Client.EnqueueAsync(new FailArgs("plain"));
             await Eventually.TrueAsync(async () =>
-                await _schema.ScalarAsync<long>("select count(*) from {s}.job where state in ('succeeded', 'dead')") == 6, "all to finish");
+                await Schema.ScalarAsync<long>("select count(*) from {s}.job where state in ('succeeded', 'dead')") == 6, "all to finish");
         }
 
         var points = await Monitor.ThroughputAsync(TimeSpan.FromHours(1), TimeSpan.FromMinutes(1));
