@@ -23,6 +23,7 @@ public static class DashboardHostExtensions
         builder.AddJobsHosting();
         var services = builder.Services;
         services.AddSettings<DashboardOptions>(DashboardOptions.SectionName);
+        services.AddDashboardTransport();
         var jobs = services.AddJobsEngine().AddBusinessJobs();
         if (builder.Configuration.GetValue("Worker:DiagnosticJobs", true))
         {
@@ -69,8 +70,10 @@ public static class DashboardHostExtensions
     /// <summary>Request context, security headers, sign-in, health (the only anonymous routes), metrics, the pages and the API.</summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
+        app.UseDashboardForwardedHeaders();
         app.UseJobsRequestContext();
         app.UseSecurityHeaders();
+        app.UseHttpsForSecureCookies();
         app.UseDashboardStatusPages();
         app.UseStaticFiles();
         app.UseRouting();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Jobs.Dashboard.Security;
 
 namespace Jobs.Dashboard;
 
@@ -32,8 +33,15 @@ public sealed class DashboardOptions
     [Range(1, 1_000_000)]
     public int MaxBatchJobs { get; set; } = 10_000;
 
-    /// <summary>Send cookies only over HTTPS (turn off only for local HTTP runs). The default value is true.</summary>
+    /// <summary>
+    /// Send cookies only over HTTPS (turn off only for local HTTP runs): pages requested over plain
+    /// HTTP then answer 400 saying so. Behind a TLS-terminating proxy, see <c>ForwardedHeaders</c>.
+    /// The default value is true.
+    /// </summary>
     public bool SecureCookies { get; set; } = true;
+
+    /// <summary>The proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed.</summary>
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
     /// <summary>
     /// On SIGTERM the dashboard stops taking connections and gives requests in flight this long to

@@ -61,7 +61,7 @@ public sealed class DashboardHostTests : IAsyncLifetime
         var api = await client.GetAsync("/api/v1/jobs/1");
 
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-        Assert.StartsWith("/login", page.Headers.Location!.PathAndQuery);
+        Assert.StartsWith("/login", page.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
         Assert.Equal("application/problem+json", api.Content.Headers.ContentType!.MediaType);
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
