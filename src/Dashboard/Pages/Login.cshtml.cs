@@ -16,7 +16,7 @@ namespace Jobs.Dashboard.Pages;
 /// </summary>
 [AllowAnonymous]
 public sealed class LoginModel(OperatorAccounts accounts, IPasswordHasher<OperatorAccount> hasher, IOptions<DashboardOptions> options,
-    AuditLog audit, TimeProvider time) : PageModel
+    OperatorSessions sessions, AuditLog audit, TimeProvider time) : PageModel
 {
     /// <summary>The one message of every refused sign-in.</summary>
     public const string Refused = "Wrong username or password, or the account is locked or disabled.";
@@ -62,10 +62,11 @@ public sealed class LoginModel(OperatorAccounts accounts, IPasswordHasher<Operat
         }
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            await accounts.SetPasswordAsync(account.Id, hasher.HashPassword(account, password), cancellationToken);
+            await accounts.RehashPasswordAsync(account.Id, hasher.HashPassword(account, password), cancellationToken);
         }
         await accounts.RecordLoginAsync(account.Id, cancellationToken);
-        await HttpContext.SignInAsync(DashboardUi.Scheme, OperatorSession.Principal(account));
+        var token = await sessions.StartAsync(account.Id, cancellationToken);
+        await HttpContext.SignInAsync(DashboardUi.Scheme, OperatorSession.Principal(account, token));
         return LocalRedirect(Safe(returnUrl));
     }
 

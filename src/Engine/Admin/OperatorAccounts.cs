@@ -50,11 +50,15 @@ public sealed class OperatorAccounts(JobsDatabase database)
     public Task<bool> SetRoleAsync(long id, OperatorRole role, CancellationToken cancellationToken = default) =>
         ExecuteAsync(database.Sql.SetOperatorRole, new { id, role = Name(role) }, cancellationToken);
 
-    /// <summary>Replaces the password hash and lifts any lock.</summary>
+    /// <summary>Replaces the password hash, lifts any lock, and ends the account's sessions (<see cref="OperatorSessions"/>).</summary>
     public Task<bool> SetPasswordAsync(long id, string passwordHash, CancellationToken cancellationToken = default) =>
         ExecuteAsync(database.Sql.SetOperatorPassword, new { id, hash = passwordHash }, cancellationToken);
 
-    /// <summary>Disables or re-enables an account.</summary>
+    /// <summary>Stores the same password in a newer hash format (at sign-in); sessions stay.</summary>
+    public Task<bool> RehashPasswordAsync(long id, string passwordHash, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(database.Sql.RehashOperatorPassword, new { id, hash = passwordHash }, cancellationToken);
+
+    /// <summary>Disables (ending the account's sessions) or re-enables an account.</summary>
     public Task<bool> SetDisabledAsync(long id, bool disabled, CancellationToken cancellationToken = default) =>
         ExecuteAsync(database.Sql.SetOperatorDisabled, new { id, disabled }, cancellationToken);
 
@@ -88,7 +92,7 @@ public sealed class OperatorAccounts(JobsDatabase database)
 
     internal static string Name(OperatorRole role) => role.ToString().ToLowerInvariant();
 
-    private sealed class Row
+    internal sealed class Row
     {
         public long Id { get; init; }
         public string Username { get; init; } = "";

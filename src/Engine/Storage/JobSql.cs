@@ -411,9 +411,23 @@ internal sealed class JobSql(string s)
 
     public string SetOperatorRole { get; } = $"update {s}.operator set role = @role where id = @id";
 
-    public string SetOperatorPassword { get; } = $"update {s}.operator set password_hash = @hash, failed_logins = 0, locked_until = null where id = @id";
+    // A new password ends the account's sessions: whoever held one may have known the old password.
+    public string SetOperatorPassword { get; } = $"""
+        with ended as (
+            update {s}.operator_session set ended_at = now(), end_reason = 'password changed' where operator_id = @id and ended_at is null
+        )
+        update {s}.operator set password_hash = @hash, failed_logins = 0, locked_until = null where id = @id
+        """;
 
-    public string SetOperatorDisabled { get; } = $"update {s}.operator set disabled_at = case when @disabled then coalesce(disabled_at, now()) end where id = @id";
+    // The same password in a newer hash format (at sign-in): sessions stay.
+    public string RehashOperatorPassword { get; } = $"update {s}.operator set password_hash = @hash where id = @id";
+
+    public string SetOperatorDisabled { get; } = $"""
+        with ended as (
+            update {s}.operator_session set ended_at = now(), end_reason = 'disabled' where operator_id = @id and ended_at is null and @disabled
+        )
+        update {s}.operator set disabled_at = case when @disabled then coalesce(disabled_at, now()) end where id = @id
+        """;
 
     public string OperatorLoggedIn { get; } = $"update {s}.operator set failed_logins = 0, locked_until = null, last_login_at = now() where id = @id";
 
@@ -428,6 +442,33 @@ internal sealed class JobSql(string s)
                                    else locked_until end
          where id = @id
         returning locked_until
+        """;
+
+    // Sessions: a sign-in also drops the operator's sessions that ended or went idle long ago.
+    public string StartOperatorSession { get; } = $"""
+        with pruned as (
+            delete from {s}.operator_session
+             where operator_id = @operator and (ended_at < @now - interval '7 days' or last_seen_at < @now - interval '30 days')
+        )
+        insert into {s}.operator_session (operator_id, token_hash, created_at, last_seen_at) values (@operator, @hash, @now, @now)
+        returning id
+        """;
+
+    // The request's one lookup: the open session by its token, with its account as it is now.
+    public string FindOperatorSession { get; } = $"""
+        select s.id as sessionid, s.created_at as sessioncreatedat, s.last_seen_at as lastseenat, o.*
+          from {s}.operator_session s
+         cross join lateral (select {OperatorColumns} from {s}.operator where id = s.operator_id) o
+         where s.token_hash = @hash and s.ended_at is null and s.last_seen_at > @now - @idle_ms * interval '1 millisecond'
+        """;
+
+    // Written at most once a minute per session, like an API key's last use.
+    public string TouchOperatorSession { get; } = $"""
+        update {s}.operator_session set last_seen_at = @now where id = @id and ended_at is null and last_seen_at < @now - interval '1 minute'
+        """;
+
+    public string EndOperatorSession { get; } = $"""
+        update {s}.operator_session set ended_at = @now, end_reason = 'signed out' where token_hash = @hash and ended_at is null
         """;
 
     private const string ApiKeyColumns =
