@@ -23,7 +23,7 @@ public static class DashboardHostExtensions
         builder.AddJobsHosting();
         var services = builder.Services;
         services.AddSettings<DashboardOptions>(DashboardOptions.SectionName);
-        services.AddDashboardTransport();
+        services.AddDashboardSecurity();
         var jobs = services.AddJobsEngine().AddBusinessJobs();
         if (builder.Configuration.GetValue("Worker:DiagnosticJobs", true))
         {

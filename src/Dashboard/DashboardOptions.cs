@@ -9,13 +9,31 @@ public sealed class DashboardOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Dashboard";
 
-    /// <summary>Failed logins in a row that lock an operator account. The default value is 5.</summary>
+    /// <summary>
+    /// Failed sign-ins in a row as one username (known or not) from browsers that have not signed in
+    /// as that user before; the one that reaches it refuses such browsers for that username (429) for
+    /// <c>LockoutDuration</c>. A browser that signed in as the user holds a device cookie and is held
+    /// back only by its own failures (as many), so an attacker cannot lock the user out. The default value is 5.
+    /// </summary>
     [Range(1, 100)]
     public int MaxFailedLogins { get; set; } = 5;
 
-    /// <summary>How long a locked account stays locked. The default value is 15 minutes.</summary>
+    /// <summary>How long a username (for other browsers) or a device stays locked after <c>MaxFailedLogins</c>. The default value is 15 minutes.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Failed sign-ins in a row from one client address (after forwarded headers; an IPv6 client by
+    /// its /64), whatever the usernames; the one that reaches it refuses that address (429) for
+    /// <c>ClientLockoutDuration</c>, except browsers signing in as a user they hold a device cookie of.
+    /// The default value is 10.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxFailedLoginsPerClient { get; set; } = 10;
+
+    /// <summary>How long a client address stays locked after <c>MaxFailedLoginsPerClient</c>. The default value is 5 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ClientLockoutDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long an operator stays signed in without activity. The default value is 8 hours.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]

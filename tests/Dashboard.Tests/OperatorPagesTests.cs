@@ -135,8 +135,8 @@ public sealed partial class OperatorPagesTests : IAsyncLifetime
         var locked = await SignInAsync(client, "olga", Password);
 
         Assert.Contains(WebUtility.HtmlEncode(LoginModel.Refused), unknown);
-        Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
-        Assert.Contains(WebUtility.HtmlEncode(LoginModel.Refused), await locked.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+        Assert.Contains(WebUtility.HtmlEncode(LoginModel.Throttled), await locked.Content.ReadAsStringAsync());
         Assert.NotNull((await Service<OperatorAccounts>().FindAsync("olga"))!.LockedUntil);
         Assert.Contains((await Service<AuditLog>().ListAsync()), e => e.Action == "operators.locked" && e.Target == "olga");
         // Another account is untouched by olga's lock.

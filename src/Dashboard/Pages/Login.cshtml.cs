@@ -1,3 +1,6 @@
+using System.Globalization;
+using Jobs.Dashboard.Security;
+using Jobs.Dashboard.Ui;
 using Jobs.Engine.Admin;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -5,21 +8,26 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using Jobs.Dashboard.Ui;
 
 namespace Jobs.Dashboard.Pages;
 
 /// <summary>
-/// Operator sign-in. Every refusal reads the same (unknown user, wrong password, locked, disabled),
-/// so the form tells an attacker nothing about which accounts exist; an unknown user costs a hash
-/// check like a known one. Failed logins in a row lock the account (<see cref="DashboardOptions.MaxFailedLogins"/>).
+/// Operator sign-in. Every refusal reads the same (unknown user, wrong password, disabled), so the
+/// form tells an attacker nothing about which accounts exist; an unknown user costs a hash check like
+/// a known one. Guessing is throttled (<see cref="SignInThrottle"/>, 429 with Retry-After) by client
+/// address and by username, known or not; a browser that signed in as the user before
+/// (<see cref="SignInDevices"/>) is held back only by its own failures, so the real operator still
+/// signs in while someone else guesses.
 /// </summary>
 [AllowAnonymous]
 public sealed class LoginModel(OperatorAccounts accounts, IPasswordHasher<OperatorAccount> hasher, IOptions<DashboardOptions> options,
-    OperatorSessions sessions, AuditLog audit, TimeProvider time) : PageModel
+    OperatorSessions sessions, SignInThrottle throttle, SignInDevices devices, AuditLog audit) : PageModel
 {
     /// <summary>The one message of every refused sign-in.</summary>
-    public const string Refused = "Wrong username or password, or the account is locked or disabled.";
+    public const string Refused = "Wrong username or password, or the account is disabled.";
+
+    /// <summary>The message of a throttled sign-in (429).</summary>
+    public const string Throttled = "Too many failed sign-ins from this address or for this username.";
 
     // Verified against when the user is unknown, so that both paths cost one hash check.
     private static readonly string DummyHash = new PasswordHasher<OperatorAccount>().HashPassword(null!, "not-a-password-" + Guid.NewGuid());
@@ -38,42 +46,100 @@ public sealed class LoginModel(OperatorAccounts accounts, IPasswordHasher<Operat
     {
         Username = username;
         ReturnUrl = returnUrl;
+        var settings = options.Value;
         var cancellationToken = HttpContext.RequestAborted;
+        var client = SignInThrottle.ClientKey(HttpContext.Connection.RemoteIpAddress);
+        var user = SignInThrottle.UserKey(username ?? "");
+        // A trusted browser answers for its own failures; once they lock it, it is a browser like any other.
+        var device = devices.DeviceOf(HttpContext, username);
+        if (device is not null && throttle.LockedFor(SignInThrottle.DeviceKey(device)) is not null)
+        {
+            device = null;
+        }
+        if (device is null && Longest(throttle.LockedFor(client), throttle.LockedFor(user)) is { } wait)
+        {
+            return TooMany(wait);
+        }
+
         var account = string.IsNullOrEmpty(username) || username.Length > 64 ? null : await accounts.FindAsync(username, cancellationToken);
-        if (account is null || string.IsNullOrEmpty(password) || password.Length > 512)
+        var verified = account is not null && !string.IsNullOrEmpty(password) && password.Length <= 512
+            ? hasher.VerifyHashedPassword(account, account.PasswordHash, password)
+            : Verify(password);
+        if (account is null || account.DisabledAt is not null || verified == PasswordVerificationResult.Failed)
         {
-            hasher.VerifyHashedPassword(null!, DummyHash, password ?? "");
+            await FailedAsync(account, client, user, device, settings, cancellationToken);
             return Refuse();
         }
-        var result = hasher.VerifyHashedPassword(account, account.PasswordHash, password);
-        if (account.DisabledAt is not null || account.LockedUntil > time.GetUtcNow())
+
+        if (verified == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            return Refuse();
+            await accounts.RehashPasswordAsync(account.Id, hasher.HashPassword(account, password!), cancellationToken);
         }
-        if (result == PasswordVerificationResult.Failed)
+        if (device is null)
         {
-            var settings = options.Value;
-            if (await accounts.RecordFailedLoginAsync(account.Id, settings.MaxFailedLogins, settings.LockoutDuration, cancellationToken) is { } until)
-            {
-                await audit.RecordAsync(new AuditEntry(account.Username, "operator", "operators.locked", account.Username, null,
-                    new { until, failedLogins = settings.MaxFailedLogins }), cancellationToken);
-            }
-            return Refuse();
+            // Only an unknown browser's success clears the username's count: a trusted one's must not
+            // give an attacker a fresh set of guesses.
+            throttle.Clear(user);
         }
-        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        else
         {
-            await accounts.RehashPasswordAsync(account.Id, hasher.HashPassword(account, password), cancellationToken);
+            throttle.Clear(SignInThrottle.DeviceKey(device));
         }
+        devices.Trust(HttpContext, account.Username, device);
         await accounts.RecordLoginAsync(account.Id, cancellationToken);
         var token = await sessions.StartAsync(account.Id, cancellationToken);
         await HttpContext.SignInAsync(DashboardUi.Scheme, OperatorSession.Principal(account, token));
         return LocalRedirect(Safe(returnUrl));
     }
 
+    private static PasswordVerificationResult Verify(string? password)
+    {
+        new PasswordHasher<OperatorAccount>().VerifyHashedPassword(null!, DummyHash, password ?? "");
+        return PasswordVerificationResult.Failed;
+    }
+
+    /// <summary>
+    /// Counts a failure against the trusted device, or else against the address and the username. The
+    /// account keeps its own count too, which the operators page shows; the username's lock is audited.
+    /// </summary>
+    private async Task FailedAsync(OperatorAccount? account, string client, string user, string? device, DashboardOptions settings,
+        CancellationToken cancellationToken)
+    {
+        if (device is not null)
+        {
+            throttle.Fail(SignInThrottle.DeviceKey(device), settings.MaxFailedLogins, settings.LockoutDuration);
+            return;
+        }
+        throttle.Fail(client, settings.MaxFailedLoginsPerClient, settings.ClientLockoutDuration);
+        var until = throttle.Fail(user, settings.MaxFailedLogins, settings.LockoutDuration);
+        if (account is null)
+        {
+            return;
+        }
+        await accounts.RecordFailedLoginAsync(account.Id, settings.MaxFailedLogins, settings.LockoutDuration, cancellationToken);
+        if (until is not null)
+        {
+            await audit.RecordAsync(new AuditEntry(account.Username, "operator", "operators.locked", account.Username, null,
+                new { until, failedLogins = settings.MaxFailedLogins, forBrowsers = "not trusted by a device cookie" }), cancellationToken);
+        }
+    }
+
     private PageResult Refuse()
     {
         Problem = Refused;
         Response.StatusCode = StatusCodes.Status200OK;
+        return Page();
+    }
+
+    private static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null || a > b ? a : b;
+
+    private PageResult TooMany(TimeSpan wait)
+    {
+        var seconds = (long)Math.Ceiling(wait.TotalSeconds);
+        var when = seconds < 60 ? $"{seconds} s" : $"{(seconds + 59) / 60} min";
+        Problem = $"{Throttled} Try again in {when}.";
+        Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return Page();
     }
 

@@ -15,7 +15,8 @@ namespace Jobs.Dashboard.Pages;
 /// last admin cannot lock everyone out by mistake.
 /// </summary>
 [Authorize(Policy = DashboardPolicies.Admin)]
-public sealed class OperatorsModel(OperatorAccounts accounts, IPasswordHasher<OperatorAccount> hasher, IOptions<DashboardOptions> options) : DashboardPage
+public sealed class OperatorsModel(OperatorAccounts accounts, IPasswordHasher<OperatorAccount> hasher, IOptions<DashboardOptions> options,
+    SignInThrottle throttle) : DashboardPage
 {
     /// <summary>The shortest password accepted.</summary>
     public const int MinPassword = 12;
@@ -86,6 +87,7 @@ public sealed class OperatorsModel(OperatorAccounts accounts, IPasswordHasher<Op
         }
         var password = NewPassword();
         await accounts.SetPasswordAsync(id, hasher.HashPassword(account, password), cancellationToken);
+        throttle.Clear(SignInThrottle.UserKey(account.Username));
         await AuditAsync("operators.reset_password", account.Username);
         IssuedPassword = (account.Username, password);
         Notice = $"'{account.Username}' has a new password (and any lock is lifted).";
