@@ -16,6 +16,9 @@ internal sealed class OpenApiSecurity : IOpenApiDocumentTransformer
             Description = "Enqueue, read and steer background jobs. Authenticate with an API key: 'Authorization: Bearer jobs_...'. " +
                 "Errors are application/problem+json. See docs/api.md.",
         };
+        // Not the request's own scheme and Host (the default), which a client chooses: a forged Host
+        // would come back as the API's address.
+        document.Servers = [new OpenApiServer { Url = "/" }];
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[DashboardPolicies.ApiKeyScheme] = new OpenApiSecurityScheme

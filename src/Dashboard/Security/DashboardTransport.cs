@@ -52,7 +52,8 @@ public static partial class DashboardTransport
     /// <summary>
     /// With <c>Dashboard:SecureCookies</c> on, a page requested over plain HTTP could neither sign in
     /// nor post a form (its cookies would never come back): it answers 400 with a page naming the
-    /// settings. The API, health, metrics and static files are not concerned: they set no cookie.
+    /// settings. The API and its OpenAPI document, health, metrics and static files are not concerned:
+    /// API keys and scrapers need no cookie.
     /// </summary>
     public static IApplicationBuilder UseHttpsForSecureCookies(this IApplicationBuilder app)
     {
@@ -86,7 +87,7 @@ public static partial class DashboardTransport
         "Dashboard:SecureCookies is true, so the dashboard's cookies (sign-in, forms) travel over HTTPS only, and this request came over plain HTTP.";
 
     private static bool NeedsCookies(PathString path) =>
-        !path.StartsWithSegments("/api") && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics") &&
+        !path.StartsWithSegments("/api") && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics") &&
         !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js") && !path.StartsWithSegments("/favicon.svg");
 
     private static string HttpsRequiredPage(IPAddress? peer, string ignoredProto)

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Text.Json;
+using Jobs.Engine.Admin;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.Dashboard.Tests.Security;
 
@@ -40,6 +43,23 @@ public sealed class HostHeaderTests
         AssertRelative(pause, "/queues?handler=Pause");
         var signOut = await DashboardForms.PostAsync(browser.Http, $"/logout?ReturnUrl=https%3A%2F%2F{Forged}%2F", await DashboardForms.TokenAsync(browser.Http, "/logout"));
         AssertRelative(signOut, "/login");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_names_no_host_the_request_chose()
+    {
+        await using var host = await KestrelDashboard.StartAsync();
+        var key = await host.Services.GetRequiredService<ApiKeys>().CreateAsync("docs", ApiKeyRole.Producer, null, null, "test");
+        using var browser = host.Browser();
+        browser.Host = Forged;
+        browser.Http.DefaultRequestHeaders.Authorization = new("Bearer", key.Key);
+
+        var response = await browser.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(Forged, document);
+        Assert.Equal("/", JsonDocument.Parse(document).RootElement.GetProperty("servers")[0].GetProperty("url").GetString());
     }
 
     [Fact]
