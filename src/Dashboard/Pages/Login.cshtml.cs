@@ -20,8 +20,8 @@ namespace Jobs.Dashboard.Pages;
 /// signs in while someone else guesses.
 /// </summary>
 [AllowAnonymous]
-public sealed class LoginModel(OperatorAccounts accounts, IPasswordHasher<OperatorAccount> hasher, IOptions<DashboardOptions> options,
-    OperatorSessions sessions, SignInThrottle throttle, SignInDevices devices, AuditLog audit) : PageModel
+public sealed partial class LoginModel(OperatorAccounts accounts, IPasswordHasher<OperatorAccount> hasher, IOptions<DashboardOptions> options,
+    OperatorSessions sessions, SignInThrottle throttle, SignInDevices devices, AuditLog audit, ILogger<LoginModel> logger) : PageModel
 {
     /// <summary>The one message of every refused sign-in.</summary>
     public const string Refused = "Wrong username or password, or the account is disabled.";
@@ -92,9 +92,10 @@ public sealed class LoginModel(OperatorAccounts accounts, IPasswordHasher<Operat
         return LocalRedirect(Safe(returnUrl));
     }
 
-    private static PasswordVerificationResult Verify(string? password)
+    /// <summary>The hash check an unknown user costs, so that it takes as long as a known one's; always a failure.</summary>
+    private PasswordVerificationResult Verify(string? password)
     {
-        new PasswordHasher<OperatorAccount>().VerifyHashedPassword(null!, DummyHash, password ?? "");
+        hasher.VerifyHashedPassword(null!, DummyHash, password ?? "");
         return PasswordVerificationResult.Failed;
     }
 
@@ -105,13 +106,26 @@ public sealed class LoginModel(OperatorAccounts accounts, IPasswordHasher<Operat
     private async Task FailedAsync(OperatorAccount? account, string client, string user, string? device, DashboardOptions settings,
         CancellationToken cancellationToken)
     {
+        // A name typed at the sign-in page may be a password typed into the wrong field: only names of
+        // accounts reach the log.
+        var name = account?.Username ?? "(a name that is no account)";
         if (device is not null)
         {
-            throttle.Fail(SignInThrottle.DeviceKey(device), settings.MaxFailedLogins, settings.LockoutDuration);
+            if (throttle.Fail(SignInThrottle.DeviceKey(device), settings.MaxFailedLogins, settings.LockoutDuration) is { } deviceUntil)
+            {
+                LogDeviceLocked(logger, name, settings.MaxFailedLogins, deviceUntil);
+            }
             return;
         }
-        throttle.Fail(client, settings.MaxFailedLoginsPerClient, settings.ClientLockoutDuration);
+        if (throttle.Fail(client, settings.MaxFailedLoginsPerClient, settings.ClientLockoutDuration) is { } clientUntil)
+        {
+            LogClientLocked(logger, client, settings.MaxFailedLoginsPerClient, clientUntil);
+        }
         var until = throttle.Fail(user, settings.MaxFailedLogins, settings.LockoutDuration);
+        if (until is not null)
+        {
+            LogUserLocked(logger, name, settings.MaxFailedLogins, until.Value);
+        }
         if (account is null)
         {
             return;
@@ -142,6 +156,15 @@ public sealed class LoginModel(OperatorAccounts accounts, IPasswordHasher<Operat
         Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return Page();
     }
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Sign-in from {Client} is locked until {Until} after {Failures} failed sign-ins in a row")]
+    private static partial void LogClientLocked(ILogger logger, string client, int failures, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Sign-in as {Username} is locked until {Until} for browsers without its device cookie after {Failures} failed sign-ins in a row")]
+    private static partial void LogUserLocked(ILogger logger, string username, int failures, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "A browser trusted for {Username} is no longer exempt from the sign-in locks until {Until} after {Failures} failed sign-ins in a row")]
+    private static partial void LogDeviceLocked(ILogger logger, string username, int failures, DateTimeOffset until);
 
     private string Safe(string? returnUrl) => returnUrl is { Length: > 0 } && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
 }

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Jobs.Dashboard.Tests.Security;
 
@@ -20,8 +22,9 @@ public sealed class KestrelDashboard : IAsyncDisposable
 
     private readonly WebApplicationFactory<Program> _factory;
 
-    private KestrelDashboard(TestSchema schema, WebApplicationFactory<Program> factory, ManualTimeProvider time, Uri address)
+    private KestrelDashboard(TestSchema schema, WebApplicationFactory<Program> factory, ManualTimeProvider time, Uri address, CapturedLogs logs)
     {
+        Logs = logs;
         Schema = schema;
         _factory = factory;
         Time = time;
@@ -29,6 +32,7 @@ public sealed class KestrelDashboard : IAsyncDisposable
     }
 
     public TestSchema Schema { get; }
+    public CapturedLogs Logs { get; }
     public ManualTimeProvider Time { get; }
     public Uri Address { get; }
     public IServiceProvider Services => _factory.Services;
@@ -37,6 +41,7 @@ public sealed class KestrelDashboard : IAsyncDisposable
     {
         var schema = await TestSchema.CreateAsync(migrate: false);
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var logs = new CapturedLogs();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("ConnectionStrings:Jobs", TestDatabase.ConnectionString);
@@ -48,11 +53,12 @@ public sealed class KestrelDashboard : IAsyncDisposable
                 web.UseSetting(key, value);
             }
             web.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(time));
+            web.ConfigureLogging(logging => logging.AddProvider(logs));
         });
         factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         factory.StartServer(); // migrates the schema
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new KestrelDashboard(schema, factory, time, new Uri(address));
+        return new KestrelDashboard(schema, factory, time, new Uri(address), logs);
     }
 
     public async Task<long> CreateOperatorAsync(string username, OperatorRole role = OperatorRole.Admin) =>

@@ -81,7 +81,15 @@ public sealed class SignInThrottleTests : IAsyncLifetime
 
         _host.Time.Advance(TimeSpan.FromMinutes(15));
         await AssertRefusedAsync(await attacker.SignInAsync("admin", "guess-after-the-lockout"));
+
+        var locks = Warnings(6003);
+        Assert.Equal(2, locks.Count);
+        Assert.StartsWith("Sign-in as admin is locked until ", locks[0]);
+        Assert.DoesNotContain("nobody", locks[1]); // a typed name that is no account may be a misplaced password
     }
+
+    private List<string> Warnings(int eventId) =>
+        _host.Logs.Lines.Where(l => l.EventId.Id == eventId && l.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Select(l => l.Message).ToList();
 
     [Fact]
     public async Task Guesses_from_one_address_are_throttled_whatever_the_usernames_and_other_addresses_are_not()
@@ -102,6 +110,23 @@ public sealed class SignInThrottleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await admin.SignInAsync("admin", KestrelDashboard.Password)).StatusCode);
         _host.Time.Advance(TimeSpan.FromMinutes(5));
         await AssertRefusedAsync(await attacker.SignInAsync("user10", "guess"));
+        Assert.StartsWith($"Sign-in from client:{Attacker} is locked until ", Assert.Single(Warnings(6002)));
+    }
+
+    [Fact]
+    public async Task An_ipv6_client_is_counted_by_its_64_so_new_addresses_of_one_network_do_not_escape()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            using var attacker = _host.BehindTlsProxy($"2001:db8:7:7::{i + 1:x}");
+            await AssertRefusedAsync(await attacker.SignInAsync("user" + i, "guess"));
+        }
+
+        using var sameNetwork = _host.BehindTlsProxy("2001:db8:7:7:ffff::1");
+        using var otherNetwork = _host.BehindTlsProxy("2001:db8:7:8::1");
+
+        await AssertThrottledAsync(await sameNetwork.SignInAsync("user10", "guess"));
+        await AssertRefusedAsync(await otherNetwork.SignInAsync("user10", "guess"));
     }
 
     [Fact]
