@@ -130,6 +130,8 @@ public sealed class FailHandler(Probe probe) : IJobHandler<FailArgs>
         {
             "permanent" => new PermanentJobFailureException("card declined"),
             "snooze" => new SnoozeJobException(TimeSpan.FromMilliseconds(job.Args.DelayMs)),
+            "snooze-forever" => new SnoozeJobException(TimeSpan.MaxValue),
+            "retry-after-forever" => new RetryJobException("come back never", TimeSpan.MaxValue),
             "retry-after" => new RetryJobException("slow down", TimeSpan.FromMilliseconds(job.Args.DelayMs)),
             _ => new InvalidOperationException($"failure on attempt {job.Attempt}"),
         };

@@ -46,6 +46,9 @@ internal sealed class EnqueueRequests(JobKindCatalog catalog, KindQueues kindQue
                 case null or "":
                     Error(i, "kind", "kind is required.");
                     break;
+                case var kind when StorableText.Problem(kind) is { } problem:
+                    Error(i, "kind", $"kind {problem}.");
+                    break;
                 case var kind when catalog.ArgsType(kind) is null:
                     Error(i, "kind", $"Unknown kind '{kind}'. Known kinds: {string.Join(", ", caller.KindsWithin(catalog.Kinds))}.");
                     break;
@@ -71,6 +74,14 @@ internal sealed class EnqueueRequests(JobKindCatalog catalog, KindQueues kindQue
             var job = jobs[i];
             var index = i;
             var args = job.Args ?? EmptyArgs;
+            // Text the database cannot store is named first: binding would not notice it, and reading
+            // text that is not UTF-8 fails.
+            if (StorableText.Find(args) is { } unstorable)
+            {
+                var field = JsonBody.Under("args", unstorable.Path);
+                Error(i, field, $"{field} {unstorable.Problem}.");
+                continue;
+            }
             foreach (var problem in catalog.Validate(job.Kind!, args))
             {
                 var field = JsonBody.Field(problem.Path);
@@ -203,6 +214,11 @@ internal sealed class EnqueueRequests(JobKindCatalog catalog, KindQueues kindQue
         catch (FormatException)
         {
             fail("delay", $"'{text}' is not a duration; use 00:05:00 (hh:mm:ss) or ISO 8601 PT5M.");
+            return null;
+        }
+        catch (OverflowException)
+        {
+            fail("delay", $"'{text}' is longer than any delay a job may have ({EnqueueLimits.MaxDelay.TotalDays:0} days).");
             return null;
         }
     }

@@ -10,35 +10,35 @@ internal static class JobFilters
 {
     public static JobFilter FromQuery(ListJobsQuery query, Dictionary<string, string[]> errors) => new()
     {
-        States = States(Split(query.State), "state", errors),
-        Kinds = Split(query.Kind),
-        Queues = Split(query.Queue),
-        Tag = Text(query.Tag),
-        PartitionKey = Text(query.PartitionKey),
-        CorrelationId = Text(query.CorrelationId),
+        States = States(Split(query.State, "state", errors), "state", errors),
+        Kinds = Split(query.Kind, "kind", errors),
+        Queues = Split(query.Queue, "queue", errors),
+        Tag = Text(query.Tag, "tag", errors),
+        PartitionKey = Text(query.PartitionKey, "partitionKey", errors),
+        CorrelationId = Text(query.CorrelationId, "correlationId", errors),
         CreatedFrom = Time(query.CreatedFrom, "createdFrom", errors),
         CreatedTo = Time(query.CreatedTo, "createdTo", errors),
         FinalizedFrom = Time(query.FinishedFrom, "finishedFrom", errors),
         FinalizedTo = Time(query.FinishedTo, "finishedTo", errors),
-        Search = Text(query.Search),
-        LastError = Text(query.LastError),
+        Search = Text(query.Search, "search", errors),
+        LastError = Text(query.LastError, "lastError", errors),
     };
 
     public static JobFilter FromBody(JobFilterRequest body, Dictionary<string, string[]> errors) => new()
     {
         Ids = body.Ids is { Count: > 0 } ids ? ids : null,
         States = States(body.States is { Count: > 0 } s ? s : null, "states", errors),
-        Kinds = body.Kinds is { Count: > 0 } kinds ? kinds : null,
-        Queues = body.Queues is { Count: > 0 } queues ? queues : null,
-        Tag = Text(body.Tag),
-        PartitionKey = Text(body.PartitionKey),
-        CorrelationId = Text(body.CorrelationId),
+        Kinds = List(body.Kinds, "kinds", errors),
+        Queues = List(body.Queues, "queues", errors),
+        Tag = Text(body.Tag, "tag", errors),
+        PartitionKey = Text(body.PartitionKey, "partitionKey", errors),
+        CorrelationId = Text(body.CorrelationId, "correlationId", errors),
         CreatedFrom = body.CreatedFrom,
         CreatedTo = body.CreatedTo,
         FinalizedFrom = body.FinishedFrom,
         FinalizedTo = body.FinishedTo,
-        Search = Text(body.Search),
-        LastError = Text(body.LastError),
+        Search = Text(body.Search, "search", errors),
+        LastError = Text(body.LastError, "lastError", errors),
     };
 
     /// <summary>The filter as the audit log and the logs show it.</summary>
@@ -78,10 +78,17 @@ internal static class JobFilters
         return parts.Count == 0 ? "all jobs" : string.Join(" ", parts);
     }
 
-    private static List<string>? Split(string[]? values)
+    private static List<string>? Split(string[]? values, string field, Dictionary<string, string[]> errors) =>
+        List(values?.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(), field, errors);
+
+    /// <summary>The values as given (none: no criterion), each checked as <see cref="Text"/> does.</summary>
+    private static List<string>? List(IReadOnlyList<string>? values, string field, Dictionary<string, string[]> errors)
     {
-        var items = values?.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Distinct(StringComparer.Ordinal).ToList();
+        var items = values?.Distinct(StringComparer.Ordinal).ToList();
+        foreach (var item in items ?? [])
+        {
+            Text(item, field, errors);
+        }
         return items is { Count: > 0 } ? items : null;
     }
 
@@ -106,7 +113,20 @@ internal static class JobFilters
         return states.Distinct().ToList();
     }
 
-    private static string? Text(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    /// <summary>The value, null when empty; a value the database cannot search for (a NUL, broken Unicode) is an error.</summary>
+    private static string? Text(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+        if (StorableText.Problem(value) is { } problem)
+        {
+            errors[field] = [$"{field} {problem}."];
+            return null;
+        }
+        return value;
+    }
 
     private static DateTimeOffset? Time(string? value, string field, Dictionary<string, string[]> errors)
     {

@@ -61,6 +61,10 @@ public static partial class JobsApi
         {
             return ApiProblems.TooLarge($"A batch holds at most {services.Options.Value.MaxBatchJobs:N0} jobs (got {body.Length:N0}); split it.");
         }
+        if (Array.IndexOf(body, null) is var missing and >= 0)
+        {
+            return ApiProblems.Invalid($"[{missing}]", "A job is null; each job of a batch is a JSON object with at least its kind.");
+        }
         var (requests, refused) = await services.Enqueue.PrepareAsync(caller, body, batch: true, null, cancellationToken);
         if (refused is not null)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Jobs.Dashboard.Apis.Contracts;
 using Jobs.Dashboard.Security;
+using Jobs.Engine.Client;
 using Jobs.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,10 +23,23 @@ public static partial class JobsApi
         {
             errors["eventType"] = ["eventType is required."];
         }
+        else if (StorableText.Problem(body.EventType) is { } eventTypeProblem)
+        {
+            errors["eventType"] = [$"eventType {eventTypeProblem}."];
+        }
+        if (StorableText.Problem(body.MessageId) is { } messageIdProblem)
+        {
+            errors["messageId"] = [$"messageId {messageIdProblem}."];
+        }
         if (body.Payload is not { ValueKind: JsonValueKind.Object } payload)
         {
             errors["payload"] = ["payload is required and must be a JSON object."];
             payload = default;
+        }
+        else if (StorableText.Find(payload) is { } unstorable)
+        {
+            var field = JsonBody.Under("payload", unstorable.Path);
+            errors[field] = [$"{field} {unstorable.Problem}."];
         }
         if (errors.Count > 0)
         {

@@ -15,10 +15,16 @@ namespace Jobs.Dashboard.Apis;
 /// </summary>
 internal static class JsonBody
 {
-    /// <summary>Web conventions (camelCase, any letter case when reading); unknown fields are refused so a typo is not silently ignored.</summary>
+    /// <summary>
+    /// Web conventions (camelCase, any letter case when reading). Unknown fields are refused so a typo
+    /// is not silently ignored, and so is a field given twice (in the arguments and metadata too), which
+    /// readers disagree on; times must carry their offset.
+    /// </summary>
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+        Converters = { new OffsetTimeConverter() },
     };
 
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpContext http, long limit, CancellationToken cancellationToken)
@@ -86,6 +92,9 @@ internal static class JsonBody
         _ => path,
     };
 
+    /// <summary>A path within a field (<c>note</c>, <c>[2].name</c>, or empty) as an error key: <c>args.note</c>, <c>args[2].name</c>, <c>args</c>.</summary>
+    public static string Under(string field, string path) => path.Length == 0 || path[0] == '[' ? field + path : field + "." + path;
+
     private static string Describe(JsonException e)
     {
         // The serializer's messages name .NET types, which mean nothing to a caller in another
@@ -97,6 +106,12 @@ internal static class JsonBody
         if (e.Message.StartsWith("The JSON property '", StringComparison.Ordinal) && e.Message.Split('\'') is [_, var name, ..])
         {
             return $"'{name}' is not a field of this request.";
+        }
+        if (e.Message.StartsWith("Duplicate propert", StringComparison.Ordinal))
+        {
+            return e.Message.Split('\'') is [_, var twice, ..]
+                ? $"'{twice}' is given more than once; give each field once."
+                : "A field is given more than once; give each field once.";
         }
         return e.Message;
     }

@@ -56,8 +56,13 @@ public static class Format
         return $"{(int)span.TotalDays} d";
     }
 
-    /// <summary>A milliseconds figure as a duration.</summary>
-    public static string Millis(double? ms) => ms is { } value ? Span(TimeSpan.FromMilliseconds(value)) : "–";
+    /// <summary>A milliseconds figure as a duration (one no TimeSpan holds, written by hand into a row, as its number).</summary>
+    public static string Millis(double? ms) => ms switch
+    {
+        null => "–",
+        { } value when double.IsFinite(value) && Math.Abs(value) <= TimeSpan.MaxValue.TotalMilliseconds => Span(TimeSpan.FromMilliseconds(value)),
+        { } value => value.ToString("G4", Invariant) + " ms",
+    };
 
     /// <summary>A relative time, with the absolute UTC time on hover and for scripts.</summary>
     public static IHtmlContent Time(DateTimeOffset? at, DateTimeOffset now)
@@ -102,7 +107,18 @@ public static class Format
         return builder;
     }
 
-    /// <summary>Cuts text to a length, with an ellipsis.</summary>
-    public static string Cut(string? text, int length) =>
-        text is null ? "" : text.Length <= length ? text : text[..(length - 1)] + "…";
+    /// <summary>Cuts text to a length, with an ellipsis (never between the halves of a surrogate pair).</summary>
+    public static string Cut(string? text, int length)
+    {
+        if (text is null || text.Length <= length)
+        {
+            return text ?? "";
+        }
+        var end = length - 1;
+        if (end > 0 && char.IsHighSurrogate(text[end - 1]))
+        {
+            end--;
+        }
+        return text[..end] + "…";
+    }
 }

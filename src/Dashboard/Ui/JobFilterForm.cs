@@ -22,10 +22,10 @@ public sealed class JobFilterForm
     public string? Tag { get; set; }
     public string? Partition { get; set; }
     public string? Correlation { get; set; }
-    /// <summary>Enqueued at or after (UTC).</summary>
-    public DateTime? From { get; set; }
-    /// <summary>Enqueued before (UTC).</summary>
-    public DateTime? To { get; set; }
+    /// <summary>Enqueued at or after (UTC), as typed: a time that does not parse is a <see cref="Problem"/>, not a filter dropped.</summary>
+    public string? From { get; set; }
+    /// <summary>Enqueued before (UTC), as typed.</summary>
+    public string? To { get; set; }
     /// <summary>Search over args, correlation id and error text.</summary>
     public string? Q { get; set; }
     /// <summary>The start of the latest error: one dead-letter group.</summary>
@@ -33,6 +33,12 @@ public sealed class JobFilterForm
 
     /// <summary>The state parsed, or null for every state.</summary>
     public JobState? ParsedState => JobStates.TryParse(State, out var state) ? state : null;
+
+    /// <summary><see cref="From"/> parsed, or null when blank or not a time.</summary>
+    public DateTime? FromTime => Time(From);
+
+    /// <summary><see cref="To"/> parsed, or null when blank or not a time.</summary>
+    public DateTime? ToTime => Time(To);
 
     /// <summary>True when no criterion is set.</summary>
     public bool IsEmpty => Pairs().Count == 0;
@@ -44,7 +50,14 @@ public sealed class JobFilterForm
         {
             return $"'{s}' is not a state; use one of {string.Join(", ", Enum.GetValues<JobState>().Select(v => v.ToDb()))}.";
         }
-        if (From is { } from && To is { } to && from >= to)
+        foreach (var (name, value) in new[] { ("from", From), ("to", To) })
+        {
+            if (!Blank(value) && Time(value) is null)
+            {
+                return $"'{Format.Cut(value, 40)}' is not a time for '{name}': give a date and time such as 2026-01-31T12:00 (UTC).";
+            }
+        }
+        if (FromTime is { } from && ToTime is { } to && from >= to)
         {
             return "The time range is empty: 'from' must be before 'to'.";
         }
@@ -53,6 +66,10 @@ public sealed class JobFilterForm
             if (value.Length > MaxText)
             {
                 return $"The '{name}' filter is longer than {MaxText} characters.";
+            }
+            if (StorableText.Problem(value) is { } problem)
+            {
+                return $"The '{name}' filter {problem}.";
             }
         }
         return null;
@@ -67,8 +84,8 @@ public sealed class JobFilterForm
         Tag = Blank(Tag) ? null : Tag!.Trim(),
         PartitionKey = Blank(Partition) ? null : Partition!.Trim(),
         CorrelationId = Blank(Correlation) ? null : Correlation!.Trim(),
-        CreatedFrom = From is { } from ? new DateTimeOffset(DateTime.SpecifyKind(from, DateTimeKind.Utc)) : null,
-        CreatedTo = To is { } to ? new DateTimeOffset(DateTime.SpecifyKind(to, DateTimeKind.Utc)) : null,
+        CreatedFrom = FromTime is { } from ? new DateTimeOffset(from, TimeSpan.Zero) : null,
+        CreatedTo = ToTime is { } to ? new DateTimeOffset(to, TimeSpan.Zero) : null,
         Search = Blank(Q) ? null : Q!.Trim(),
         LastError = Blank(Error) ? null : Error,
     };
@@ -90,8 +107,9 @@ public sealed class JobFilterForm
         Add("tag", Tag);
         Add("partition", Partition);
         Add("correlation", Correlation);
-        Add("from", From?.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
-        Add("to", To?.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
+        // A time that parses travels in one form; one that does not, as typed (so its problem shows again).
+        Add("from", FromTime?.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture) ?? From);
+        Add("to", ToTime?.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture) ?? To);
         Add("q", Q);
         Add("error", Error);
         return pairs;
@@ -128,4 +146,10 @@ public sealed class JobFilterForm
     }
 
     private static bool Blank(string? value) => string.IsNullOrWhiteSpace(value);
+
+    /// <summary>A time the form's fields send (2026-01-31T12:00, with or without seconds), read as UTC.</summary>
+    private static DateTime? Time(string? value) =>
+        !Blank(value) && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time)
+            ? DateTime.SpecifyKind(time, DateTimeKind.Utc)
+            : null;
 }

@@ -2,7 +2,8 @@ namespace Jobs.Engine.Client;
 
 /// <summary>
 /// How one job is enqueued. Every option may be left unset: the kind's policy (written to the
-/// database by the servers that run it) applies, then the engine's defaults.
+/// database by the servers that run it) applies, then the engine's defaults. No text may hold a NUL
+/// character or half of a surrogate pair, which PostgreSQL cannot store (see <see cref="StorableText"/>).
 /// </summary>
 public sealed record EnqueueOptions
 {
@@ -12,10 +13,14 @@ public sealed record EnqueueOptions
     /// <summary>Higher runs first, from -32768 to 32767; the kind's priority when unset, else 0.</summary>
     public int? Priority { get; init; }
 
-    /// <summary>Run no earlier than this instant. Not together with <see cref="Delay"/>.</summary>
+    /// <summary>
+    /// Run no earlier than this instant: at most <see cref="EnqueueLimits.MaxDelay"/> (10 years) from now;
+    /// an earlier instant means now, but none before <see cref="EnqueueLimits.EarliestRunAt"/> (2000-01-01).
+    /// Not together with <see cref="Delay"/>.
+    /// </summary>
     public DateTimeOffset? RunAt { get; init; }
 
-    /// <summary>Run no earlier than this long after the enqueue commits (measured by the database's clock).</summary>
+    /// <summary>Run no earlier than this long after the enqueue commits (measured by the database's clock): 0 to 10 years.</summary>
     public TimeSpan? Delay { get; init; }
 
     /// <summary>Attempts before the job is dead, 1 to 32767; the kind's when unset, else 25.</summary>
@@ -24,7 +29,7 @@ public sealed record EnqueueOptions
     /// <summary>How long one attempt may run; the kind's timeout when unset.</summary>
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>Labels to find the job by in the dashboard and filters.</summary>
+    /// <summary>Labels to find the job by in the dashboard and filters: at most 20, each 1 to 100 characters.</summary>
     public IReadOnlyList<string>? Tags { get; init; }
 
     /// <summary>

@@ -49,9 +49,12 @@ public sealed record JobInfo
 
 /// <summary>One failed attempt.</summary>
 /// <param name="Attempt">The attempt number.</param>
-/// <param name="At">When it failed.</param>
+/// <param name="At">When it failed (for an entry without a readable time, the job's latest attempt or enqueue).</param>
 /// <param name="Server">The server that ran it.</param>
-/// <param name="Type">What happened: the exception type, or <c>timeout</c>, <c>rescued</c>, <c>unknown_kind</c>, <c>binding</c>.</param>
+/// <param name="Type">
+/// What happened: the exception type, or <c>timeout</c>, <c>rescued</c>, <c>unknown_kind</c>, <c>binding</c>;
+/// <c>invalid_time</c> for times migration 0005 repaired; <c>unknown</c> for an entry that is not an object (SQL may write anything).
+/// </param>
 /// <param name="Error">The message.</param>
 /// <param name="Stack">The stack trace, when there is one.</param>
 /// <param name="DurationMs">How long the attempt ran.</param>

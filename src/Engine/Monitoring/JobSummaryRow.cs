@@ -23,6 +23,9 @@ internal sealed class JobSummaryRow
     public string? LastError { get; init; }
     public string ArgsPreview { get; init; } = "";
 
+    /// <summary>The exact value of the time the list orders by, as the database writes it: the cursor's key.</summary>
+    public string? SortKey { get; init; }
+
     public JobSummary ToSummary() => new()
     {
         Id = Id,
@@ -37,7 +40,7 @@ internal sealed class JobSummaryRow
         AttemptedAt = DbTime.Utc(AttemptedAt),
         FinalizedAt = DbTime.Utc(FinalizedAt),
         ServerId = ServerId,
-        Tags = Tags ?? [],
+        Tags = Storage.JobTags.Read(Tags),
         CorrelationId = CorrelationId,
         PartitionKey = PartitionKey,
         LastError = LastError,

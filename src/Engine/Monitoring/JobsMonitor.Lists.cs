@@ -24,7 +24,7 @@ public sealed partial class JobsMonitor
         {
             if (!plan.TryBindCursor(cursor, parameters))
             {
-                throw new ArgumentException("The cursor does not belong to this list (it was made for other filters, or altered).", nameof(query));
+                throw new ArgumentException(ForeignCursor, nameof(query));
             }
             where += " and " + plan.CursorCondition;
         }
@@ -41,8 +41,17 @@ public sealed partial class JobsMonitor
             parameters.Add("c_floor", floor.Value);
         }
         parameters.Add("limit", query.Limit);
-        var rows = (await connection.QueryAsync<JobSummaryRow>(new CommandDefinition(
-            Sql.ListPage(where, plan.Order), parameters, cancellationToken: cancellationToken))).ToList();
+        List<JobSummaryRow> rows;
+        try
+        {
+            rows = (await connection.QueryAsync<JobSummaryRow>(new CommandDefinition(
+                Sql.ListPage(where, plan.Order, plan.SortTime), parameters, cancellationToken: cancellationToken))).ToList();
+        }
+        catch (Npgsql.PostgresException e) when (query.Cursor is not null && e.SqlState.StartsWith("22", StringComparison.Ordinal))
+        {
+            // The cursor's time was not a time (class 22: data exception): altered.
+            throw new ArgumentException(ForeignCursor, nameof(query), e);
+        }
 
         if (rows.Count == query.Limit)
         {
@@ -53,6 +62,8 @@ public sealed partial class JobsMonitor
             ? new JobPage(rows.Select(r => r.ToSummary()).ToList(), JobListPlan.CursorBelow(floor.Value), plan.OrderText, floor)
             : new JobPage(rows.Select(r => r.ToSummary()).ToList(), null, plan.OrderText, null);
     }
+
+    private const string ForeignCursor = "The cursor does not belong to this list (it was made for other filters, or altered).";
 
     /// <summary>How long a bulk preview counts before it settles for the planner's estimate.</summary>
     internal TimeSpan CountBudget { get; set; } = TimeSpan.FromMilliseconds(60);

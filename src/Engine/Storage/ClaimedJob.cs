@@ -45,7 +45,7 @@ internal sealed class ClaimedJob
                 ScheduledAt = reader.GetFieldValue<DateTimeOffset>(8),
                 ClaimedAt = reader.GetFieldValue<DateTime>(9),
                 TimeoutMs = reader.IsDBNull(10) ? null : reader.GetInt32(10),
-                Tags = reader.IsDBNull(11) ? [] : reader.GetFieldValue<string[]>(11),
+                Tags = reader.IsDBNull(11) ? [] : JobTags.Read(reader.GetFieldValue<string[]>(11)),
                 CorrelationId = reader.IsDBNull(12) ? null : reader.GetString(12),
                 PartitionKey = reader.IsDBNull(13) ? null : reader.GetString(13),
                 MetadataJson = reader.IsDBNull(14) ? null : reader.GetString(14),

@@ -16,31 +16,45 @@ internal static class EnqueueJson
     {
         var trace = JobsTracing.CurrentContext();
         var buffer = new ArrayBufferWriter<byte>(128 * requests.Count + 16);
+        var args = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
+        using (var argsWriter = new Utf8JsonWriter(args))
         {
             writer.WriteStartArray();
             var position = 0;
             foreach (var request in requests)
             {
                 position++;
-                WriteJob(writer, request, position, requests.Count, trace);
+                WriteJob(writer, argsWriter, args, request, position, requests.Count, trace);
             }
             writer.WriteEndArray();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static void WriteJob(Utf8JsonWriter writer, JobRequest request, int position, int count,
-        (string TraceParent, string? TraceState)? trace)
+    private static void WriteJob(Utf8JsonWriter writer, Utf8JsonWriter argsWriter, ArrayBufferWriter<byte> args, JobRequest request,
+        int position, int count, (string TraceParent, string? TraceState)? trace)
     {
         ArgumentNullException.ThrowIfNull(request);
         var options = request.Options ?? Defaults;
-        EnqueueValidation.Check(request, options, count == 1 ? null : position);
+        var where = count == 1 ? null : (int?)position;
+        EnqueueValidation.Check(request, options, where);
+
+        // The arguments are written on their own first and their text checked: a record's string may
+        // hold a NUL, which PostgreSQL would refuse for the whole statement without saying where.
+        args.ResetWrittenCount();
+        argsWriter.Reset(args);
+        JsonSerializer.Serialize(argsWriter, request.Args, request.Args.GetType(), JobJson.Options);
+        argsWriter.Flush();
+        if (StorableText.Find(args.WrittenSpan) is { } found)
+        {
+            throw EnqueueValidation.ArgsProblem(where, found);
+        }
 
         writer.WriteStartObject();
         writer.WriteString("kind", request.Kind);
         writer.WritePropertyName("args");
-        JsonSerializer.Serialize(writer, request.Args, request.Args.GetType(), JobJson.Options);
+        writer.WriteRawValue(args.WrittenSpan, skipInputValidation: true);
         if (options.Queue is { } queue) writer.WriteString("queue", queue);
         if (options.Priority is { } priority) writer.WriteNumber("priority", priority);
         if (options.RunAt is { } runAt) writer.WriteString("run_at", runAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));

@@ -14,6 +14,7 @@ internal static class JobFilterSql
 {
     public static (string Where, DynamicParameters Parameters) Build(JobFilter filter)
     {
+        Check(filter);
         var sql = new StringBuilder("true");
         var p = new DynamicParameters();
         if (filter.Ids is { } ids)
@@ -57,9 +58,48 @@ internal static class JobFilterSql
             sql.Append(" and (j.args::text ilike @f_search or j.correlation_id ilike @f_search or j.errors::text ilike @f_search)");
             p.Add("f_search", "%" + EscapeLike(filter.Search) + "%");
         }
-        Add(sql, p, filter.LastError is null ? null : filter.LastError[..Math.Min(filter.LastError.Length, LastErrorLength)],
+        Add(sql, p, filter.LastError is null ? null : Prefix(filter.LastError, LastErrorLength),
             $"left(j.errors -> -1 ->> 'error', {LastErrorLength}) = @f_last_error", "f_last_error");
         return (sql.ToString(), p);
+    }
+
+    /// <summary>
+    /// Text criteria the database could not compare (a NUL, half of a surrogate pair) fail the whole
+    /// statement without saying which: refused here, naming the criterion.
+    /// </summary>
+    private static void Check(JobFilter filter)
+    {
+        var texts = new (string Name, IEnumerable<string?>? Values)[]
+        {
+            (nameof(JobFilter.Kinds), filter.Kinds), (nameof(JobFilter.Queues), filter.Queues), (nameof(JobFilter.PartitionKey), [filter.PartitionKey]),
+            (nameof(JobFilter.Tag), [filter.Tag]), (nameof(JobFilter.CorrelationId), [filter.CorrelationId]), (nameof(JobFilter.Search), [filter.Search]),
+            (nameof(JobFilter.LastError), [filter.LastError]),
+        };
+        foreach (var (name, values) in texts)
+        {
+            foreach (var value in values ?? [])
+            {
+                if (StorableText.Problem(value) is { } problem)
+                {
+                    throw new ArgumentException($"JobFilter.{name} {problem}.", name);
+                }
+            }
+        }
+    }
+
+    /// <summary>The first <paramref name="length"/> characters as PostgreSQL's left() counts them: code points, not UTF-16 units.</summary>
+    private static string Prefix(string text, int length)
+    {
+        var end = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (length-- == 0)
+            {
+                break;
+            }
+            end += rune.Utf16SequenceLength;
+        }
+        return text[..end];
     }
 
     /// <summary>How much of the latest error message identifies a dead-letter group.</summary>

@@ -7,9 +7,19 @@ namespace Jobs.Engine.Storage;
 /// </summary>
 internal sealed class JobSql(string s)
 {
+    /// <summary>
+    /// A time as .NET can read it: PostgreSQL holds times from 4713 BC to 294276 AD and infinities,
+    /// DateTime only the years 1 to 9999, and one row beyond them would fail every read that meets it.
+    /// The job table's job_times_valid constraint keeps rows within bounds; this keeps reads working on
+    /// rows that predate it or were written without it. Only for what is shown: keys and fences use the column.
+    /// </summary>
+    internal static string Readable(string time) =>
+        $"(case when {time} < '0001-01-01 00:00:00+00' then '0001-01-01 00:00:00+00'::timestamptz " +
+        $"when {time} > '9999-12-31 23:59:59.999999+00' then '9999-12-31 23:59:59.999999+00'::timestamptz else {time} end)";
+
     /// <summary>The columns a claim returns, in the order <see cref="ClaimedJob.ReadAllAsync"/> reads them.</summary>
-    private const string ClaimedColumns =
-        "j.id, j.kind, j.queue, j.priority, j.args, j.attempt, j.max_attempts, j.created_at, j.scheduled_at, " +
+    private static readonly string ClaimedColumns =
+        $"j.id, j.kind, j.queue, j.priority, j.args, j.attempt, j.max_attempts, {Readable("j.created_at")}, {Readable("j.scheduled_at")}, " +
         "j.attempted_at, j.timeout_ms, j.tags, j.correlation_id, j.partition_key, j.metadata::text";
 
     // The client validates before it calls, so it goes straight to the insert (enqueue_many validates
@@ -65,7 +75,11 @@ internal sealed class JobSql(string s)
                set state = (@states)[array_position(@ids, j.id)],
                    server_id = null,
                    attempt = j.attempt - (@refunds)[array_position(@ids, j.id)],
-                   scheduled_at = coalesce(now() + (@delays)[array_position(@ids, j.id)] * interval '1 millisecond', j.scheduled_at),
+                   -- A handler's snooze or retry-after may ask for any delay; the job is due 10 years ahead at most
+                   -- (EnqueueLimits.MaxDelay), as an enqueue may be, so the time stays one every reader can show.
+                   scheduled_at = coalesce(now() + case when (@delays)[array_position(@ids, j.id)] is not null
+                                                        then least((@delays)[array_position(@ids, j.id)], 315619200000) end * interval '1 millisecond',
+                                           j.scheduled_at),
                    finalized_at = case when (@states)[array_position(@ids, j.id)] in ('succeeded', 'dead', 'cancelled') then now() end,
                    errors = case when (@errors)[array_position(@ids, j.id)] is null then j.errors
                                  else coalesce(j.errors, '[]'::jsonb) || jsonb_build_array((@errors)[array_position(@ids, j.id)]::jsonb) end
@@ -103,20 +117,23 @@ internal sealed class JobSql(string s)
          where not exists (select 1 from {s}.job j where j.id = u.id and j.attempted_at = u.claimed_at and j.state = 'running')
         """;
 
-    public const string JobColumns =
-        "j.id, j.kind, j.queue, j.state, j.priority, j.args::text as args_json, j.attempt, j.max_attempts, j.created_at, " +
-        "j.scheduled_at, j.attempted_at, j.finalized_at, j.attempted_by as server_id, j.timeout_ms, j.tags, j.correlation_id, " +
+    public static readonly string JobColumns =
+        $"j.id, j.kind, j.queue, j.state, j.priority, j.args::text as args_json, j.attempt, j.max_attempts, {Readable("j.created_at")} as created_at, " +
+        $"{Readable("j.scheduled_at")} as scheduled_at, {Readable("j.attempted_at")} as attempted_at, {Readable("j.finalized_at")} as finalized_at, " +
+        "j.attempted_by as server_id, j.timeout_ms, j.tags, j.correlation_id, " +
         "j.partition_key, j.idempotency_key, j.errors::text as errors_json, j.metadata::text as metadata_json";
 
     public string GetJob { get; } = $"select {JobColumns} from {s}.job j where j.id = @id";
 
     // Operator actions over every job a filter matches, each one statement. A requeued job that
-    // spent its attempts gets one more, so retrying a dead job runs it.
+    // spent its attempts gets one more, so retrying a dead job runs it; one that spent all 32767 an
+    // attempt counter holds counts its last one again (the claim adds one to it).
     public string RequeueMatching(string where) => $"""
         with moved as (
             update {s}.job j
                set state = 'available', scheduled_at = now(), finalized_at = null,
-                   max_attempts = greatest(j.max_attempts, j.attempt + 1)
+                   attempt = least(j.attempt, 32766),
+                   max_attempts = greatest(j.max_attempts, least(j.attempt, 32766) + 1)
              where {where} and j.state in ('scheduled', 'retrying', 'dead', 'cancelled', 'succeeded')
             returning j.queue
         ), woken as (
@@ -306,7 +323,7 @@ internal sealed class JobSql(string s)
                (select count(*) from {s}.job j where j.server_id is not null and j.queue = n.name) as running,
                (select coalesce(sum((v.queues ->> n.name)::int), 0) from {s}.server v where v.queues ? n.name) as workers,
                q.paused_at,
-               (with recursive p(priority) as (
+               (select {Readable("o.at")} from (select (with recursive p(priority) as (
                     (select j.priority from {s}.job j where j.state = 'available' and not j.limited and j.queue = n.name
                       order by j.priority desc limit 1)
                     union all
@@ -317,7 +334,7 @@ internal sealed class JobSql(string s)
                     (select min((select j.scheduled_at from {s}.job j where j.state = 'available' and not j.limited and j.queue = n.name
                                    and j.priority = p.priority order by j.scheduled_at limit 1)) from p where p.priority is not null),
                     (select min(j.scheduled_at) from {s}.job j where j.state = 'available' and j.limited and j.queue = n.name))
-               ) as oldest
+               ) as at) o) as oldest
           from names n
           left join {s}.queue q on q.name = n.name
          order by n.name
@@ -354,7 +371,7 @@ internal sealed class JobSql(string s)
     public string DeadLetterGroups { get; } = $"""
         select d.kind, coalesce(d.errors -> -1 ->> 'type', '') as type,
                left(coalesce(d.errors -> -1 ->> 'error', ''), {JobFilterSql.LastErrorLength}) as error,
-               count(*) as jobs, max(d.finalized_at) as lastat, min(d.id) as sampleid
+               count(*) as jobs, {Readable("max(d.finalized_at)")} as lastat, min(d.id) as sampleid
           from (select kind, errors, finalized_at, id from {s}.job where state = 'dead'
                  order by finalized_at desc limit @scan) d
          group by 1, 2, 3
@@ -366,19 +383,27 @@ internal sealed class JobSql(string s)
 
     public string ExplainMatching(string where) => $"explain (format json) select 1 from {s}.job j where {where}";
 
-    /// <summary>A page of jobs: <paramref name="where"/> and <paramref name="order"/> come from the list's keyset plan.</summary>
-    public string ListPage(string where, string order) => $"""
-        select {ListColumns}
+    /// <summary>
+    /// A page of jobs: <paramref name="where"/> and <paramref name="order"/> come from the list's keyset
+    /// plan, and so does <paramref name="sortTime"/>, the time column it orders by (if any), whose exact
+    /// value is read as text for the cursor (the shown time may be made readable, the key must not).
+    /// </summary>
+    public string ListPage(string where, string order, string? sortTime) => $"""
+        select {ListColumns}, {(sortTime is null ? "null::text" : ExactTime(sortTime))} as sortkey
           from {s}.job j
          where {where}
          order by {order}
          limit @limit
         """;
 
-    private const string ListColumns =
-        "j.id, j.kind, j.queue, j.state, j.priority, j.attempt, j.max_attempts as maxattempts, j.created_at as createdat, " +
-        "j.scheduled_at as scheduledat, j.attempted_at as attemptedat, j.finalized_at as finalizedat, j.attempted_by as serverid, " +
-        "j.tags, j.correlation_id as correlationid, j.partition_key as partitionkey, " +
+    /// <summary>A time as text that casts back to exactly it, whatever the session's date style: UTC ISO 8601 with its era, or an infinity.</summary>
+    private static string ExactTime(string time) =>
+        $"(case when isfinite({time}) then to_char({time} at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\" AD') else {time}::text end)";
+
+    private static readonly string ListColumns =
+        $"j.id, j.kind, j.queue, j.state, j.priority, j.attempt, j.max_attempts as maxattempts, {Readable("j.created_at")} as createdat, " +
+        $"{Readable("j.scheduled_at")} as scheduledat, {Readable("j.attempted_at")} as attemptedat, {Readable("j.finalized_at")} as finalizedat, " +
+        "j.attempted_by as serverid, j.tags, j.correlation_id as correlationid, j.partition_key as partitionkey, " +
         "left(j.errors -> -1 ->> 'error', 300) as lasterror, left(j.args::text, 200) as argspreview";
 
     public string MaxJobId { get; } = $"select coalesce(max(id), 0) from {s}.job";
@@ -519,7 +544,10 @@ internal sealed class JobSql(string s)
         select (select count(*) from promoted),
                (select count(*) from (select distinct queue from promoted) q
                  cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n),
-               extract(epoch from (select min(scheduled_at) from {s}.job where state in ('scheduled', 'retrying')) - now()) * 1000
+               -- Bounded to a day ahead: the promoter looks again within its poll interval anyway, and an
+               -- infinite or far time (a row written by hand) must not overflow the wait.
+               extract(epoch from (select greatest(least(min(scheduled_at), now() + interval '1 day'), now()) - now()
+                                     from {s}.job where state in ('scheduled', 'retrying') having count(*) > 0)) * 1000
         """;
 
     // Returns the jobs of servers that stopped heartbeating: the attempt counts (a job that kills

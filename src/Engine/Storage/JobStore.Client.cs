@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using Jobs.Engine.Client;
 using Jobs.Engine.States;
@@ -39,7 +38,9 @@ internal sealed partial class JobStore
             }
             return results;
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidParameterValue or PostgresErrorCodes.CheckViolation)
+        // The database's own checks, and data it cannot take (class 22: a value out of range, text
+        // that is not storable): what the validation above missed is still the caller's input.
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.CheckViolation || e.SqlState.StartsWith("22", StringComparison.Ordinal))
         {
             throw new ArgumentException(e.MessageText, nameof(requests), e);
         }
@@ -134,11 +135,11 @@ internal sealed partial class JobStore
             FinalizedAt = DbTime.Utc(finalized_at),
             ServerId = server_id,
             Timeout = timeout_ms is { } t ? TimeSpan.FromMilliseconds(t) : null,
-            Tags = tags ?? [],
+            Tags = JobTags.Read(tags),
             CorrelationId = correlation_id,
             PartitionKey = partition_key,
             IdempotencyKey = idempotency_key,
-            Errors = errors_json is null ? [] : JsonSerializer.Deserialize<List<JobError>>(errors_json, ErrorJson.Options) ?? [],
+            Errors = ErrorJson.Read(errors_json, DbTime.Utc(attempted_at ?? created_at)),
             MetadataJson = metadata_json,
         };
 

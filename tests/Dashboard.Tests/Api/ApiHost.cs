@@ -5,6 +5,7 @@ using System.Text.Json;
 using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
 using Jobs.Testing;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
@@ -61,6 +62,18 @@ public sealed class ApiHost : IAsyncDisposable
     {
         var created = await Services.GetRequiredService<ApiKeys>().CreateAsync(name, role, kinds, queues, "test");
         return created.Key;
+    }
+
+    /// <summary>A browser signed in to the dashboard as a new operator account of <paramref name="role"/>.</summary>
+    public async Task<HttpClient> OperatorAsync(OperatorRole role = OperatorRole.Operator, string username = "olga")
+    {
+        const string password = "api-host-password";
+        var hash = Services.GetRequiredService<IPasswordHasher<OperatorAccount>>().HashPassword(null!, password);
+        await Services.GetRequiredService<OperatorAccounts>().CreateAsync(username, hash, role, "test");
+        var client = Anonymous();
+        var response = await DashboardForms.SignInAsync(client, username, password);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        return client;
     }
 
     /// <summary>A client without credentials.</summary>

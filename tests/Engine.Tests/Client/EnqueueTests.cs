@@ -164,6 +164,15 @@ public sealed class EnqueueTests : ClientTestBase
         { new EnqueueOptions { Tags = [""] }, "Tags" },
         { new EnqueueOptions { IdempotencyKey = "" }, "IdempotencyKey" },
         { new EnqueueOptions { PartitionKey = new string('p', 201) }, "PartitionKey" },
+        // Run times outside the window every reader can show (EnqueueLimits). The end of year 9999 to
+        // the tick is 10000-01-01 once PostgreSQL rounds it to microseconds.
+        { new EnqueueOptions { RunAt = DateTimeOffset.MaxValue }, "RunAt" },
+        { new EnqueueOptions { RunAt = DateTimeOffset.UtcNow.AddYears(11) }, "RunAt" },
+        { new EnqueueOptions { RunAt = new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.Zero) }, "RunAt" },
+        { new EnqueueOptions { RunAt = DateTimeOffset.MinValue }, "RunAt" },
+        { new EnqueueOptions { Delay = TimeSpan.FromDays(3654) }, "Delay" },
+        { new EnqueueOptions { Delay = TimeSpan.FromDays(365 * 5000) }, "Delay" },
+        { new EnqueueOptions { Delay = TimeSpan.MaxValue }, "Delay" },
     };
 
     [Theory]
@@ -208,6 +217,14 @@ public sealed class EnqueueTests : ClientTestBase
     [InlineData("priority => 99999", "priority must be an integer")]
     [InlineData("timeout => interval '-1 second'", "timeout must be positive")]
     [InlineData("args => '[1]'", "args must be a JSON object")]
+    [InlineData("delay => interval '5000 years'", "delay_ms must be at most 3653 days")]
+    [InlineData("delay => interval '3654 days'", "delay_ms must be at most 3653 days")]
+    [InlineData("run_at => 'infinity'", "run_at must be between 2000-01-01 and 3653 days")]
+    [InlineData("run_at => '9999-12-31 23:59:59.9999999+00'", "run_at must be at most 3653 days (10 years) from now")]
+    [InlineData("run_at => now() + interval '11 years'", "run_at must be at most 3653 days (10 years) from now")]
+    [InlineData("run_at => '1999-12-31 23:59:59+00'", "run_at must not be before 2000-01-01")]
+    [InlineData("run_at => '0500-01-01 BC'", "run_at must not be before 2000-01-01")]
+    [InlineData("tags => array['1','2','3','4','5','6','7','8','9','10','11','12','13','14','15','16','17','18','19','20','21']", "tags must be an array of at most 20")]
     public async Task The_sql_function_rejects_bad_options_naming_them(string option, string message)
     {
         var error = await Assert.ThrowsAsync<PostgresException>(() =>

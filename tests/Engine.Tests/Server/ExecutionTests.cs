@@ -232,4 +232,18 @@ public sealed class ExecutionTests : IAsyncLifetime
         Assert.Equal(2, info.Attempt);
         Assert.Single(info.Errors);
     }
+
+    [Theory]
+    [InlineData("snooze-forever", JobState.Scheduled)]
+    [InlineData("retry-after-forever", JobState.Retrying)]
+    public async Task A_handler_asking_to_wait_forever_waits_ten_years_at_most(string mode, JobState state)
+    {
+        await using var engine = await StartAsync();
+        var job = await engine.Client.EnqueueAsync(new FailArgs(mode));
+
+        var info = await FinishedAsync(engine, job.Id, state);
+
+        // As far ahead as an enqueue may put a job, so every page can show it.
+        Assert.InRange(info.ScheduledAt - DateTimeOffset.UtcNow, EnqueueLimits.MaxDelay - TimeSpan.FromHours(1), EnqueueLimits.MaxDelay);
+    }
 }

@@ -1,6 +1,8 @@
+using Jobs.Engine.States;
 using Jobs.Engine.Storage;
 using Jobs.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace Jobs.Engine.Tests.Storage;
 
@@ -39,5 +41,45 @@ public sealed class MigrationTests : IAsyncLifetime
 
         Assert.Contains($"Schema '{_schema.Name}' is at migration 0", error.Message);
         host.Dispose();
+    }
+
+    [Fact]
+    public async Task Migration_5_ends_jobs_with_unreadable_times_dead_keeping_the_times_in_an_error_entry_then_checks_every_time()
+    {
+        await NewMigrator().MigrateAsync(CancellationToken.None);
+        var sound = await _schema.ScalarAsync<long>("select {s}.enqueue('k', delay => interval '1 hour')");
+        var ids = await HostileRows.PlantAsync(_schema, "k");
+
+        // What migration 5 does to a schema that has such rows (as one written before it would).
+        await _schema.ExecuteAsync(Migrator.All.Single(m => m.Version == 5).SqlFor(_schema.Name));
+
+        await using var engine = await TestEngine.StartAsync(_schema, server: false);
+        var far = (await engine.Client.GetAsync(ids["due in the year 20000"]))!;
+        Assert.Equal(JobState.Dead, far.State);
+        var entry = Assert.Single(far.Errors);
+        Assert.Equal("invalid_time", entry.Type);
+        Assert.Contains("scheduled_at 20000-01-01 00:00:00 UTC", entry.Error);
+        Assert.InRange(far.ScheduledAt, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
+        var running = (await engine.Client.GetAsync(ids["running since the year 30000"]))!;
+        Assert.Equal(JobState.Dead, running.State);
+        Assert.Null(await _schema.ScalarAsync<string?>("select server_id from {s}.job where id = @id", new { id = running.Id }));
+        Assert.Contains("attempted_at 30000-01-01", running.Errors[^1].Error);
+        // A finished job keeps its state; its times are repaired the same way, and said so.
+        var cancelled = (await engine.Client.GetAsync(ids["cancelled before Christ"]))!;
+        Assert.Equal(JobState.Cancelled, cancelled.State);
+        Assert.Contains("created_at 4713-01-01 00:00:00 BC UTC", cancelled.Errors[^1].Error);
+        var odd = (await engine.Client.GetAsync(ids["retrying at infinity with odd errors"]))!;
+        Assert.Equal(7, odd.Errors.Count);
+        Assert.Contains("scheduled_at infinity", odd.Errors[^1].Error);
+        Assert.Equal(JobState.Dead, odd.State);
+        // Rows with sound times are left alone.
+        var untouched = (await engine.Client.GetAsync(sound))!;
+        Assert.Equal((JobState.Scheduled, 0), (untouched.State, untouched.Errors.Count));
+        Assert.Equal(JobState.Succeeded, (await engine.Client.GetAsync(ids["succeeded with odd arguments"]))!.State);
+        Assert.Empty((await engine.Client.GetAsync(ids["succeeded with odd arguments"]))!.Errors);
+
+        var check = await Assert.ThrowsAsync<PostgresException>(() => _schema.ExecuteAsync(
+            "insert into {s}.job (kind, queue, state, args, max_attempts, scheduled_at) values ('k', 'q', 'scheduled', '{}', 1, '9999-06-01')"));
+        Assert.Equal((PostgresErrorCodes.CheckViolation, "job_times_valid"), (check.SqlState, check.ConstraintName));
     }
 }

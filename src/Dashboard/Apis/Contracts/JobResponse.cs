@@ -17,7 +17,7 @@ public sealed record JobResponse
     public required string State { get; init; }
     /// <summary>Higher runs first.</summary>
     public required int Priority { get; init; }
-    /// <summary>The arguments.</summary>
+    /// <summary>The arguments (as a string holding their JSON when nested deeper than 62 levels, which only SQL can store).</summary>
     public required JsonElement Args { get; init; }
     /// <summary>Attempts started so far.</summary>
     public required int Attempt { get; init; }
@@ -43,7 +43,7 @@ public sealed record JobResponse
     public string? PartitionKey { get; init; }
     /// <summary>Its idempotency key.</summary>
     public string? IdempotencyKey { get; init; }
-    /// <summary>Its metadata.</summary>
+    /// <summary>Its metadata (as a string holding its JSON when nested deeper than 62 levels).</summary>
     public JsonElement? Metadata { get; init; }
     /// <summary>Every failed attempt, oldest first.</summary>
     public IReadOnlyList<JobErrorResponse> Errors { get; init; } = [];
@@ -72,14 +72,26 @@ public sealed record JobResponse
         Errors = job.Errors.Select(e => new JobErrorResponse(e.Attempt, e.At, e.Server, e.Type, e.Error, e.Stack, e.DurationMs)).ToList(),
     };
 
+    /// <summary>
+    /// Stored JSON as a JSON value of the response; JSON nested deeper than a response may be (SQL
+    /// writes any depth) as a string holding its text, so that the job still reads.
+    /// </summary>
     private static JsonElement? Json(string? json)
     {
         if (json is null)
         {
             return null;
         }
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
+        try
+        {
+            // Within the serializer's limit of 64 levels, the response object around the value included.
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 62 });
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(json);
+        }
     }
 }
 
@@ -87,7 +99,7 @@ public sealed record JobResponse
 /// <param name="Attempt">The attempt number.</param>
 /// <param name="At">When it failed.</param>
 /// <param name="Server">The server that ran it.</param>
-/// <param name="Type">The exception type, or <c>timeout</c>, <c>rescued</c>, <c>unknown_kind</c>, <c>binding</c>.</param>
+/// <param name="Type">The exception type, or <c>timeout</c>, <c>rescued</c>, <c>unknown_kind</c>, <c>binding</c>, <c>invalid_time</c>, <c>unknown</c>.</param>
 /// <param name="Error">The message.</param>
 /// <param name="Stack">The stack trace, when there is one.</param>
 /// <param name="DurationMs">How long the attempt ran.</param>
