@@ -29,7 +29,8 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton(sp => new Migrator(sp.GetRequiredService<JobsDatabase>(), sp.GetRequiredService<ILogger<Migrator>>()));
         services.TryAddSingleton<JobsSchema>();
-        services.TryAddSingleton(sp => new JobsMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp => new JobsMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetServices<JobKindRegistration>(), sp.GetService<IConfiguration>()));
         services.TryAddSingleton<IJobClient, JobClient>();
         services.TryAddSingleton<IScheduleClient, ScheduleClient>();
         services.TryAddSingleton<Monitoring.JobsMonitor>();

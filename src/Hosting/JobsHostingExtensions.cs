@@ -1,5 +1,4 @@
 using Jobs.Engine;
-using Jobs.Engine.Monitoring;
 using Jobs.Hosting.Configuration;
 using Jobs.Hosting.Health;
 using Jobs.Hosting.Http;
@@ -7,13 +6,13 @@ using Jobs.Hosting.Logging;
 using Jobs.Hosting.Metrics;
 using Jobs.Hosting.Telemetry;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Serilog;
 
 namespace Jobs.Hosting;
 
@@ -22,8 +21,8 @@ public static class JobsHostingExtensions
 {
     /// <summary>
     /// Secrets from files, Serilog, request logging options, health checks (database and
-    /// migrations), the Prometheus exporter, OTLP export when configured, and the start-up check
-    /// that no secret comes from a settings file.
+    /// migrations), the Prometheus exporter, tracing (exported over OTLP when configured), and the
+    /// start-up check that no secret comes from a settings file.
     /// </summary>
     public static IHostApplicationBuilder AddJobsHosting(this IHostApplicationBuilder builder)
     {
@@ -37,37 +36,35 @@ public static class JobsHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
         services.AddOptions<SecretSettingsCheck>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecretSettingsCheck>, SecretSettingsValidator>());
-        services.TryAddSingleton<PrometheusExporter>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        services.AddJobsMetricsExport();
+        builder.AddJobsTracing();
         services.AddHostedService<OtlpExport>();
         return builder;
     }
 
-    /// <summary>The correlation id and log line of every request. Put it first in the pipeline.</summary>
-    public static IApplicationBuilder UseJobsRequestContext(this IApplicationBuilder app) =>
+    /// <summary>The correlation id and the log event of every request (Serilog's request logging). Put it first in the pipeline.</summary>
+    public static IApplicationBuilder UseJobsRequestContext(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var services = app.ApplicationServices;
         app.UseMiddleware<RequestContextMiddleware>();
+        return app.UseSerilogRequestLogging(o => RequestLogging.Configure(o, services.GetRequiredService<Serilog.ILogger>(),
+            services.GetRequiredService<IOptions<RequestLoggingOptions>>().Value));
+    }
 
     /// <summary>
     /// <c>/health/live</c>, <c>/health/ready</c> and <c>/health</c> (anonymous), and <c>/metrics</c>
-    /// when enabled. The metrics endpoint is returned so a host can require authorization on it.
+    /// when enabled, with <paramref name="guardMetrics"/> run before each scrape (to refuse it). The
+    /// metrics endpoint is returned so a host can require authorization on it.
     /// </summary>
-    public static IEndpointConventionBuilder? MapJobsHostEndpoints(this IEndpointRouteBuilder endpoints)
+    public static IEndpointConventionBuilder? MapJobsHostEndpoints(this IEndpointRouteBuilder endpoints, Action<IApplicationBuilder>? guardMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapJobsHealth();
-        if (!endpoints.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value.Enabled)
-        {
-            return null;
-        }
-        // The gauges of the queues read the database; created here so they exist for the first scrape.
-        endpoints.ServiceProvider.GetRequiredService<QueueGauges>();
-        endpoints.ServiceProvider.GetRequiredService<JobsMetrics>();
-        var exporter = endpoints.ServiceProvider.GetRequiredService<PrometheusExporter>();
-        return endpoints.MapGet("/metrics", (HttpContext context) =>
-        {
-            context.Response.Headers.CacheControl = "no-store";
-            return Results.Text(exporter.Scrape(), PrometheusExporter.ContentType);
-        });
+        return endpoints.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value.Enabled
+            ? endpoints.MapJobsMetrics(guardMetrics)
+            : null;
     }
 
     /// <summary>Marker for the start-up check of <see cref="SecretSettings"/>.</summary>

@@ -21,7 +21,7 @@ public sealed class AppMetrics : IDisposable
     private readonly Counter<long> _captures;
     private readonly Counter<long> _backups;
     private readonly Histogram<double> _backupDuration;
-    private readonly Dictionary<string, long> _lastBackupSize = new(StringComparer.Ordinal);
+    private long _lastBackupSize = -1;
 
     /// <summary>Creates the instruments through the host's meter factory.</summary>
     public AppMetrics(IMeterFactory meterFactory)
@@ -36,7 +36,8 @@ public sealed class AppMetrics : IDisposable
         _backups = _meter.CreateCounter<long>("backups.runs", "{run}", "Backup runs by outcome: succeeded, failed, already_done (the slot had its backup).");
         _backupDuration = _meter.CreateHistogram("backups.duration", "s", "How long backups took, dump and verification, by outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = BackupSecondsBuckets });
-        _meter.CreateObservableGauge("backups.size", ObserveBackupSizes, "By", "The size of the latest backup this process wrote, by database.");
+        // No database label: /metrics may be open to whoever reaches the port, and a database's name is a connection detail.
+        _meter.CreateObservableGauge("backups.size", ObserveBackupSize, "By", "The size of the latest backup this process wrote.");
     }
 
     internal void WebhookAttempt(string outcome, double? latencyMs)
@@ -50,7 +51,7 @@ public sealed class AppMetrics : IDisposable
 
     internal void CaptureAttempt(string outcome) => _captures.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-    internal void BackupRun(string database, string outcome, TimeSpan? duration, long? sizeBytes)
+    internal void BackupRun(string outcome, TimeSpan? duration, long? sizeBytes)
     {
         var tags = new KeyValuePair<string, object?>("outcome", outcome);
         _backups.Add(1, tags);
@@ -60,20 +61,12 @@ public sealed class AppMetrics : IDisposable
         }
         if (sizeBytes is { } size)
         {
-            lock (_lastBackupSize)
-            {
-                _lastBackupSize[database] = size;
-            }
+            Interlocked.Exchange(ref _lastBackupSize, size);
         }
     }
 
-    private List<Measurement<long>> ObserveBackupSizes()
-    {
-        lock (_lastBackupSize)
-        {
-            return _lastBackupSize.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("database", p.Key))).ToList();
-        }
-    }
+    private IEnumerable<Measurement<long>> ObserveBackupSize() =>
+        Interlocked.Read(ref _lastBackupSize) is var size and >= 0 ? [new Measurement<long>(size)] : [];
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

@@ -3,6 +3,7 @@ using Jobs.Engine.Diagnostics;
 using Jobs.Engine.Server;
 using Jobs.Hosting;
 using Jobs.Hosting.Health;
+using Microsoft.Extensions.Options;
 
 namespace Jobs.Worker;
 
@@ -31,11 +32,13 @@ public static class WorkerHostExtensions
         return builder;
     }
 
-    /// <summary>Health and metrics.</summary>
+    /// <summary>Health and metrics (behind an API key when <see cref="WorkerOptions.MetricsRequireApiKey"/> is on).</summary>
     public static WebApplication MapWorker(this WebApplication app)
     {
+        var worker = app.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
         app.UseJobsRequestContext();
-        app.MapJobsHostEndpoints();
+        app.MapJobsHostEndpoints(worker.MetricsRequireApiKey ? MetricsKeyCheck.Require : null);
+        MetricsKeyCheck.WarnWhenOpen(worker, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jobs.Worker"));
         return app;
     }
 }

@@ -14,4 +14,12 @@ public sealed class WorkerOptions
     /// <c>/metrics</c> (semicolon-separated; port 0 picks a free port). The default value is <c>http://127.0.0.1:5081</c>; in a container, <c>http://0.0.0.0:5081</c>.
     /// </summary>
     public string Urls { get; set; } = "http://127.0.0.1:5081";
+
+    /// <summary>
+    /// Require an API key on <c>/metrics</c>, as the dashboard does: <c>Authorization: Bearer jobs_...</c>
+    /// with a key of any role (admins make keys in the dashboard or with <c>Jobs.Dashboard
+    /// create-api-key</c>); health stays open. Turn it on when <see cref="Urls"/> can be reached by
+    /// more than the scraper. The default value is false.
+    /// </summary>
+    public bool MetricsRequireApiKey { get; set; }
 }

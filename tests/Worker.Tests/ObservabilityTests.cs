@@ -1,19 +1,26 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
 using Jobs.Engine.Diagnostics;
 using Jobs.Engine.States;
 using Jobs.Testing;
+using Jobs.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Jobs.Worker.Tests;
 
 /// <summary>The worker process as operators watch it: health, Prometheus metrics, OTLP traces, and what its logs never say.</summary>
-public sealed class ObservabilityTests : WorkerTestBase
+public sealed partial class ObservabilityTests : WorkerTestBase
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -80,9 +87,59 @@ public sealed class ObservabilityTests : WorkerTestBase
         Assert.Contains("jobs_queue_depth{queue=\"backlog\"} 5\n", text);
         Assert.Contains("jobs_queue_paused{queue=\"backlog\"} 1\n", text);
         Assert.Matches("jobs_queue_oldest_age_seconds\\{queue=\"backlog\"\\} [0-9.]+", text);
-        // The connection pool is named by where it points: no credentials in labels.
-        Assert.Contains($"db_client_connection_max{{db_client_connection_pool_name=\"127.0.0.1:", text);
+        Assert.Contains("db_client_connection_max{db_client_connection_pool_name=\"jobs\"} ", text);
+        AssertNoConnectionDetails(text);
     }
+
+    [Fact]
+    public async Task With_metrics_behind_an_api_key_a_scrape_needs_a_valid_key_and_health_stays_open()
+    {
+        var key = await Engine.Services.GetRequiredService<ApiKeys>().CreateAsync("prometheus", ApiKeyRole.Producer, null, null, "test");
+        var revoked = await Engine.Services.GetRequiredService<ApiKeys>().CreateAsync("old scraper", ApiKeyRole.Producer, null, null, "test");
+        await Engine.Services.GetRequiredService<ApiKeys>().RevokeAsync(revoked.Info.Id);
+        using var worker = HostProcess.StartWorker(Schema, new Dictionary<string, string> { ["Worker__MetricsRequireApiKey"] = "true" });
+        var address = await worker.AddressAsync();
+        await Eventually.ReturnsAsync(() => Http.GetAsync(new Uri(address, "/health/ready")), r => r.StatusCode == HttpStatusCode.OK, "the worker to be ready");
+
+        var anonymous = await Http.GetAsync(new Uri(address, "/metrics"));
+        var withRevokedKey = await ScrapeAsync(address, revoked.Key);
+        var withKey = await ScrapeAsync(address, key.Key);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("Bearer", anonymous.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("# TYPE", await anonymous.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, withRevokedKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+        var text = await withKey.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE jobs_workers gauge", text);
+        AssertNoConnectionDetails(text);
+    }
+
+    private static Task<HttpResponseMessage> ScrapeAsync(Uri address, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(address, "/metrics"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return Http.SendAsync(request);
+    }
+
+    /// <summary>No label of any series names the database's host, port, name or user: /metrics may be open to whoever reaches the port.</summary>
+    private static void AssertNoConnectionDetails(string metrics)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(TestDatabase.ConnectionString);
+        var details = new[] { connection.Host!, connection.Port.ToString(CultureInfo.InvariantCulture), connection.Database!, connection.Username! };
+        var labels = Label().Matches(metrics).Select(m => (Name: m.Groups[1].Value, Value: m.Groups[2].Value)).Where(l => l.Name != "le").ToList();
+        Assert.NotEmpty(labels);
+        Assert.All(labels, label =>
+        {
+            Assert.DoesNotContain(label.Name, new[] { "server_address", "server_port", "db_namespace", "db_name", "db_user", "user_name", "network_peer_address" });
+            Assert.All(details, detail => Assert.False(Regex.IsMatch(label.Value, $@"(^|\W){Regex.Escape(detail)}(\W|$)", RegexOptions.IgnoreCase),
+                $"{label.Name}=\"{label.Value}\" shows the connection's {detail}"));
+        });
+    }
+
+    [GeneratedRegex("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"")]
+    private static partial Regex Label();
 
     [Fact]
     public async Task Traces_are_exported_over_otlp_when_an_endpoint_is_configured()
@@ -146,25 +203,56 @@ public sealed class ObservabilityTests : WorkerTestBase
     {
         var apiKey = "sk_test_" + Guid.NewGuid().ToString("N");
         var password = "pw-" + Guid.NewGuid().ToString("N");
+        var scraperKey = (await Engine.Services.GetRequiredService<ApiKeys>().CreateAsync("prometheus", ApiKeyRole.Producer, null, null, "test")).Key;
+        var wrongKey = scraperKey[..^4] + "AAAA";
+        // A receiver on loopback, and an endpoint whose signing secret the test knows.
+        var signatures = new ConcurrentQueue<string>();
+        var receiver = WebApplication.CreateSlimBuilder();
+        receiver.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var receiving = receiver.Build();
+        receiving.MapPost("/hooks", (HttpRequest request) =>
+        {
+            signatures.Enqueue(request.Headers["webhook-signature"].ToString());
+            return Results.Ok();
+        });
+        await receiving.StartAsync();
+        await using var business = await TestEngine.StartAsync(Schema, jobs => jobs.AddBusinessJobs(), new Dictionary<string, string?>
+        {
+            ["App:Schema"] = Schema.AppSchema,
+            ["App:Webhooks:SecretKey"] = TestKeys.WebhookSecretKey,
+        }, server: false);
+        var webhookSecret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await business.Services.GetRequiredService<WebhookEndpoints>().CreateAsync(receiving.Urls.Single() + "/hooks", secret: webhookSecret);
+
         using var worker = HostProcess.StartWorker(Schema, new Dictionary<string, string>
         {
             ["App__Payments__ApiKey"] = apiKey,
             // The test server trusts local connections: the password is sent, never checked.
             ["ConnectionStrings__Jobs"] = TestDatabase.ConnectionString + ";Password=" + password,
+            ["App__Webhooks__AllowLoopback"] = "true",
+            ["Worker__MetricsRequireApiKey"] = "true",
             ["Serilog__MinimumLevel__Default"] = "Verbose",
             ["Serilog__MinimumLevel__Override__Microsoft"] = "Verbose",
             ["Serilog__MinimumLevel__Override__System"] = "Verbose",
         });
-        await worker.AddressAsync();
+        var address = await worker.AddressAsync();
         // A failing job whose error text carries a key and a card number by accident.
         var leaky = await Engine.Client.EnqueueAsync(new FailArgs($"gateway said: bad key {apiKey} for card 4242 4242 4242 4242", Permanent: true));
+        var delivery = Assert.Single((await business.Services.GetRequiredService<WebhookPublisher>().PublishAsync("order.paid", new { OrderId = 7 })).Deliveries);
         await FinishedAsync(leaky.Id, JobState.Dead);
+        await FinishedAsync(delivery.JobId, JobState.Succeeded);
+        // Scrapes with the key in the Authorization header, and with a wrong one.
+        Assert.Equal(HttpStatusCode.OK, (await ScrapeAsync(address, scraperKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ScrapeAsync(address, wrongKey)).StatusCode);
         worker.Terminate();
         await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         var output = worker.Output;
+        Assert.StartsWith("v1,", Assert.Single(signatures));
         Assert.Contains("[redacted]", output);
-        foreach (var secret in new[] { apiKey, password, TestKeys.WebhookSecretKey, "4242 4242 4242 4242" })
+        Assert.Contains("/metrics responded 401", output);
+        foreach (var secret in new[] { apiKey, password, TestKeys.WebhookSecretKey, webhookSecret, webhookSecret["whsec_".Length..], scraperKey, wrongKey,
+            scraperKey.Split('_', 3)[2], "4242 4242 4242 4242" })
         {
             Assert.DoesNotContain(secret, output);
         }

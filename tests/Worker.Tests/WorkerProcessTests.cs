@@ -38,9 +38,7 @@ public sealed class WorkerProcessTests : WorkerTestBase
             ["Serilog__MinimumLevel__Override__Jobs.Engine"] = "Debug",
         });
         // Started by a worker, not only claimed: claimed jobs no worker started are handed back at once.
-        await Eventually.TrueAsync(() => Task.FromResult(
-                worker.Output.Contains($"Job {quick.Id} (diag.sleep) attempt 1 started") &&
-                worker.Output.Contains($"Job {slow.Id} (diag.sleep) attempt 1 started")),
+        await Eventually.TrueAsync(() => Task.FromResult(Started(worker, quick.Id) && Started(worker, slow.Id)),
             "both jobs to start", TimeSpan.FromSeconds(60));
 
         worker.Terminate();
@@ -55,6 +53,11 @@ public sealed class WorkerProcessTests : WorkerTestBase
         Assert.True(worker.Output.Contains("handed back", StringComparison.OrdinalIgnoreCase), worker.Output);
         Assert.Equal(0L, await Schema.ScalarAsync<long>("select count(*) from {s}.server"));
     }
+
+    /// <summary>Whether the worker logged that the job's first attempt started (event 2001).</summary>
+    private static bool Started(HostProcess worker, long id) =>
+        worker.LogEvents.Any(e => e.TryGetProperty("EventId", out var eventId) && eventId.GetProperty("Id").GetInt32() == 2001 &&
+            e.GetProperty("JobId").GetInt64() == id && e.GetProperty("Attempt").GetInt32() == 1);
 
     [Fact]
     public async Task Logs_are_json_lines_and_every_line_a_job_logs_carries_its_id_kind_attempt_queue_and_correlation_id()

@@ -10,8 +10,10 @@ namespace Jobs.Engine;
 /// nothing while nobody listens.
 /// </summary>
 /// <remarks>
-/// Counters carry <c>kind</c> and <c>queue</c>, except <c>jobs.enqueued</c> (by kind only: a job's
-/// queue may be its kind's default, which the database resolves). An attempt that fails counts as <c>jobs.failed</c>
+/// Counters carry <c>kind</c> and <c>queue</c>. For <c>jobs.enqueued</c> the queue is the one the
+/// enqueue names, else the kind's queue as this process knows it (its handler's registration and
+/// <c>Jobs:Kinds:{kind}:Queue</c>), else <c>default</c>: the database resolves a job's queue the
+/// same way from the policies the servers wrote. An attempt that fails counts as <c>jobs.failed</c>
 /// and then as either <c>jobs.retried</c> or <c>jobs.dead</c>. Queue gauges are observed from the
 /// database at most every few seconds (see <see cref="Monitoring.QueueGauges"/>); worker gauges
 /// from the server running in this process, if any.
@@ -38,12 +40,26 @@ public sealed class JobsMetrics : IDisposable
     private readonly Counter<long> _slow;
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _pickup;
+    private readonly Dictionary<string, string> _kindQueues;
     private Func<IEnumerable<(string Queue, int Busy, int Workers)>>? _workers;
     private Func<IReadOnlyList<Monitoring.QueueGauge>>? _queues;
 
-    /// <summary>Creates the instruments through the host's meter factory.</summary>
-    public JobsMetrics(IMeterFactory meterFactory)
+    /// <summary>
+    /// Creates the instruments through the host's meter factory; <paramref name="kinds"/> and
+    /// <paramref name="configuration"/> tell the queue of an enqueue that names none.
+    /// </summary>
+    public JobsMetrics(IMeterFactory meterFactory, IEnumerable<Handlers.JobKindRegistration>? kinds = null,
+        Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
     {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _kindQueues = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var kind in kinds ?? [])
+        {
+            if ((configuration?[$"{Handlers.JobKindRegistry.SectionName}:{kind.Kind}:Queue"] ?? kind.Options.Queue) is { Length: > 0 } queue)
+            {
+                _kindQueues.TryAdd(kind.Kind, queue);
+            }
+        }
         _meter = meterFactory.Create(MeterName);
         _enqueued = _meter.CreateCounter<long>("jobs.enqueued", "{job}", "Jobs created by enqueues (idempotent repeats excluded).");
         _started = _meter.CreateCounter<long>("jobs.started", "{job}", "Attempts started.");
@@ -86,7 +102,8 @@ public sealed class JobsMetrics : IDisposable
         {
             if (results[i++].Created)
             {
-                _enqueued.Add(1, new KeyValuePair<string, object?>("kind", request.Kind));
+                var queue = request.Options?.Queue ?? _kindQueues.GetValueOrDefault(request.Kind) ?? "default";
+                _enqueued.Add(1, new KeyValuePair<string, object?>("kind", request.Kind), new KeyValuePair<string, object?>("queue", queue));
             }
         }
     }

@@ -57,8 +57,8 @@ public sealed class JobsDatabase : IAsyncDisposable
         {
             csb.Options = string.IsNullOrWhiteSpace(csb.Options) ? "-c jit=off" : csb.Options + " -c jit=off";
         }
-        // The pool's name in metrics and logs: where it points, never its credentials.
-        builder.Name = $"{csb.Host}:{csb.Port}/{csb.Database}";
+        // The pool's name in metrics and logs: neutral, since /metrics may be open to whoever reaches the port.
+        builder.Name = "jobs";
         return builder.Build();
     }
 

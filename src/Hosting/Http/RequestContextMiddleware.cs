@@ -1,20 +1,19 @@
 using System.Diagnostics;
 using Jobs.Engine.Client;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Serilog.Context;
+using Serilog.Events;
 
 namespace Jobs.Hosting.Http;
 
 /// <summary>
-/// The context of every request: its correlation id (the caller's <c>X-Correlation-ID</c> when it
-/// is a sensible token, else the trace id or a new one), which is echoed in the response, set as a
-/// log property, and stored on every job the request enqueues; then one log line per request with
-/// method, path, status, duration and correlation id, a warning when it was slow, an error on 5xx.
-/// Health and metrics requests log at debug level.
+/// The correlation id of every request: the caller's <c>X-Correlation-ID</c> when it is a sensible
+/// token, else the trace id or a new one. It is echoed in the response, set as the log property
+/// <c>CorrelationId</c> (on the request's completion event too, which Serilog's request logging
+/// writes inside this), and stored on every job the request enqueues. Serilog.AspNetCore has no
+/// correlation ids of its own, hence this.
 /// </summary>
-internal sealed partial class RequestContextMiddleware(
-    RequestDelegate next, IOptions<RequestLoggingOptions> options, ILogger<RequestContextMiddleware> logger)
+internal sealed class RequestContextMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -27,40 +26,47 @@ internal sealed partial class RequestContextMiddleware(
             return Task.CompletedTask;
         });
         JobCorrelation.CurrentId = correlationId;
-        var started = Stopwatch.GetTimestamp();
-        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["CorrelationId"] = correlationId });
-        var failed = false;
-        try
+        using (LogContext.PushProperty("CorrelationId", correlationId))
         {
             await next(context);
         }
-        catch
-        {
-            failed = true;
-            throw;
-        }
-        finally
-        {
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
-            var slow = elapsed > options.Value.SlowThreshold;
-            var path = context.Request.Path.Value ?? "/";
-            var level = status >= 500 ? LogLevel.Error
-                : slow ? LogLevel.Warning
-                : IsQuiet(path) ? LogLevel.Debug
-                : LogLevel.Information;
-            LogRequest(logger, level, context.Request.Method, path, status, elapsed.TotalMilliseconds, correlationId, slow);
-        }
+    }
+}
+
+/// <summary>
+/// Serilog.AspNetCore's request logging as both hosts use it: one event per request with method,
+/// path (without the query string, which may carry search text), status, elapsed time and
+/// correlation id; a warning with <c>Slow = true</c> when slower than
+/// <see cref="RequestLoggingOptions.SlowThreshold"/>, an error on 5xx, debug for health, metrics
+/// and static files.
+/// </summary>
+internal static class RequestLogging
+{
+    public const string MessageTemplate = "HTTP {RequestMethod:l} {RequestPath:l} responded {StatusCode} in {Elapsed:0.0} ms (correlation {CorrelationId:l}; Slow={Slow})";
+
+    public static void Configure(Serilog.AspNetCore.RequestLoggingOptions options, Serilog.ILogger logger, RequestLoggingOptions settings)
+    {
+        var slowMs = settings.SlowThreshold.TotalMilliseconds;
+        options.Logger = logger;
+        options.MessageTemplate = MessageTemplate;
+        options.GetLevel = (context, elapsedMs, error) =>
+            error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+            : elapsedMs > slowMs ? LogEventLevel.Warning
+            : IsQuiet(context.Request.Path.Value ?? "/") ? LogEventLevel.Debug
+            : LogEventLevel.Information;
+        options.GetMessageTemplateProperties = (context, path, elapsedMs, statusCode) =>
+        [
+            new LogEventProperty("RequestMethod", new ScalarValue(context.Request.Method)),
+            new LogEventProperty("RequestPath", new ScalarValue(path)),
+            new LogEventProperty("StatusCode", new ScalarValue(statusCode)),
+            new LogEventProperty("Elapsed", new ScalarValue(elapsedMs)),
+            new LogEventProperty("Slow", new ScalarValue(elapsedMs > slowMs)),
+        ];
     }
 
     private static bool IsQuiet(string path) =>
         path.StartsWith("/health", StringComparison.OrdinalIgnoreCase) || path.Equals("/metrics", StringComparison.OrdinalIgnoreCase) ||
         path.StartsWith("/css/", StringComparison.Ordinal) || path.StartsWith("/js/", StringComparison.Ordinal);
-
-    // The path only: query strings may carry search text and are not logged.
-    [LoggerMessage(EventId = 5001, Message = "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms (correlation {CorrelationId}; Slow={Slow})")]
-    private static partial void LogRequest(ILogger logger, LogLevel level, string method, string path, int statusCode, double elapsedMs,
-        string correlationId, bool slow);
 }
 
 /// <summary>Request logging. Bound from <c>RequestLogging</c>.</summary>

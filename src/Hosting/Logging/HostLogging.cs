@@ -6,32 +6,37 @@ using Serilog.Settings.Configuration;
 
 namespace Jobs.Hosting.Logging;
 
-/// <summary>Serilog for both hosts, configured from the <c>Serilog</c> section.</summary>
+/// <summary>Serilog for both hosts (Serilog.Extensions.Hosting), configured from the <c>Serilog</c> section.</summary>
 public static class HostLogging
 {
     /// <summary>
-    /// Replaces the host's log providers with Serilog read from configuration (levels, sinks,
-    /// formatter: <see cref="JsonLinesFormatter"/> in production, <see cref="ReadableFormatter"/> in
-    /// development), with the scope properties of jobs and requests, the readable job prefix, and
-    /// secret redaction. Without a <c>Serilog:WriteTo</c> section it writes readable lines to the console.
+    /// Makes Serilog the host's logger factory, read from configuration (levels, sinks, formatter:
+    /// <see cref="JsonLinesFormatter"/> in production, <see cref="ReadableFormatter"/> in development),
+    /// with the log context (request correlation ids, job scopes) and secret redaction. Without a
+    /// <c>Serilog:WriteTo</c> section it writes readable lines to the console.
     /// </summary>
     public static IHostApplicationBuilder AddJobsLogging(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Serilog writes every line; Microsoft's console provider would write each a second time.
         builder.Logging.ClearProviders();
-        // Serilog filters by its own configured levels; Microsoft's filter lets everything through to it.
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        var reader = new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(HostLogging).Assembly);
-        var configuration = new LoggerConfiguration()
-            .ReadFrom.Configuration(builder.Configuration, reader)
-            .Enrich.FromLogContext()
-            .Enrich.With<JobContextEnricher>()
-            .Enrich.With<RedactingEnricher>();
-        if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())
-        {
-            configuration.WriteTo.Console(new ReadableFormatter());
-        }
-        builder.Logging.AddSerilog(configuration.CreateLogger(), dispose: true);
+        var configuration = builder.Configuration;
+        // The host's own logger rather than Serilog's static one: tests run several hosts in one
+        // process. Providers added after this (tests capture logs through one) receive every event
+        // as it leaves Serilog, redacted.
+        builder.Services.AddSerilog((_, logger) => Configure(logger, configuration), preserveStaticLogger: true, writeToProviders: true);
         return builder;
+    }
+
+    private static void Configure(LoggerConfiguration logger, IConfiguration configuration)
+    {
+        var reader = new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(HostLogging).Assembly);
+        logger.ReadFrom.Configuration(configuration, reader)
+            .Enrich.FromLogContext()
+            .Enrich.With<RedactingEnricher>();
+        if (!configuration.GetSection("Serilog:WriteTo").Exists())
+        {
+            logger.WriteTo.Console(new ReadableFormatter());
+        }
     }
 }

@@ -1,27 +1,32 @@
 using System.Globalization;
 using Serilog.Events;
-using Serilog.Formatting;
 using Serilog.Formatting.Display;
 
 namespace Jobs.Hosting.Logging;
 
 /// <summary>
 /// Lines for people at a terminal: time, level, the job prefix inside a job ("job 42
-/// webhook.deliver #3"), the request's correlation id in a request, the message, the exception.
-/// Secrets in messages and exceptions are masked as <see cref="RedactingEnricher"/> does. Named in configuration as <c>Jobs.Hosting.Logging.ReadableFormatter, Jobs.Hosting</c>.
+/// webhook.deliver #3"), the message, the exception; secrets masked. Named in configuration as
+/// <c>Jobs.Hosting.Logging.ReadableFormatter, Jobs.Hosting</c>.
 /// </summary>
-public sealed class ReadableFormatter : ITextFormatter
+public sealed class ReadableFormatter() : RedactingFormatter(new MessageTemplateTextFormatter(
+    "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {JobContext}{Message:lj}{NewLine}{Exception}", CultureInfo.InvariantCulture))
 {
-    private readonly MessageTemplateTextFormatter _inner = new(
-        "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {JobContext}{Message:lj}{NewLine}{Exception}", CultureInfo.InvariantCulture);
+    private const string JobContext = "JobContext";
 
-    /// <inheritdoc />
-    public void Format(LogEvent logEvent, TextWriter output)
+    /// <summary>Adds the job prefix, for this format only, when the event was written inside a job.</summary>
+    protected override LogEvent Prepare(LogEvent logEvent)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        var line = new StringWriter(CultureInfo.InvariantCulture);
-        _inner.Format(logEvent, line);
-        var text = line.ToString();
-        output.Write(RedactingEnricher.Scrub(text) ?? text);
+        ArgumentNullException.ThrowIfNull(logEvent);
+        if (!logEvent.Properties.TryGetValue("JobId", out var id) || !logEvent.Properties.TryGetValue("Kind", out var kind) ||
+            !logEvent.Properties.TryGetValue("Attempt", out var attempt))
+        {
+            return logEvent;
+        }
+        var prefix = new LogEventProperty(JobContext, new ScalarValue($"job {Plain(id)} {Plain(kind)} #{Plain(attempt)} "));
+        return With(logEvent, logEvent.Properties.Select(p => new LogEventProperty(p.Key, p.Value)).Append(prefix));
     }
+
+    private static string Plain(LogEventPropertyValue value) =>
+        value is ScalarValue { Value: var v } ? Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" : value.ToString();
 }

@@ -50,7 +50,7 @@ internal sealed partial class BackupHandler(
             if (await store.ExistingAsync(connection, source.Name, slot, cancellationToken) is { } existing)
             {
                 LogAlreadyDone(logger, source.Name, slot, Path.Combine(existing.Directory, existing.FileName), existing.Status);
-                metrics.BackupRun(source.Name, "already_done", null, null);
+                metrics.BackupRun("already_done", null, null);
                 await ApplyRetentionAsync(connection, source, settings.KeepLast, cancellationToken);
                 return;
             }
@@ -83,13 +83,13 @@ internal sealed partial class BackupHandler(
             using var recording = new CancellationTokenSource(RecordTimeout);
             await store.SucceedAsync(connection, id, written, Elapsed(started), recording.Token);
             LogSucceeded(logger, source.Name, slot, plan.FinalPath, written.SizeBytes, written.Sha256, written.Entries, Elapsed(started));
-            metrics.BackupRun(source.Name, "succeeded", clock.GetElapsedTime(started), written.SizeBytes);
+            metrics.BackupRun("succeeded", clock.GetElapsedTime(started), written.SizeBytes);
         }
         catch (Exception e)
         {
             var (error, rethrow) = Classify(e, settings, dumpTimeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested);
             LogFailed(logger, source.Name, slot, error);
-            metrics.BackupRun(source.Name, "failed", clock.GetElapsedTime(started), null);
+            metrics.BackupRun("failed", clock.GetElapsedTime(started), null);
             // The job's token may have fired: the record is written regardless, within a bound of its own.
             using var recording = new CancellationTokenSource(RecordTimeout);
             await store.FailAsync(connection, id, error, Elapsed(started), recording.Token);

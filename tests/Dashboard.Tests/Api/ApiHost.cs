@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 
 namespace Jobs.Dashboard.Tests.Api;
@@ -33,8 +34,11 @@ public sealed class ApiHost : IAsyncDisposable
     public IServiceProvider Services => _factory.Services;
     public IJobClient Jobs => Services.GetRequiredService<IJobClient>();
 
-    /// <summary>Starts the host (it migrates the schema). Settings are configuration keys, e.g. <c>Dashboard:MaxBatchJobs</c>.</summary>
-    public static async Task<ApiHost> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the host (it migrates the schema). Settings are configuration keys, e.g. <c>Dashboard:MaxBatchJobs</c>;
+    /// <paramref name="services"/> adds to the host's own services.
+    /// </summary>
+    public static async Task<ApiHost> StartAsync(IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         var schema = await TestSchema.CreateAsync(migrate: false);
         var logs = new CapturedLogs();
@@ -50,6 +54,10 @@ public sealed class ApiHost : IAsyncDisposable
                 web.UseSetting(key, value);
             }
             web.ConfigureLogging(logging => logging.AddProvider(logs));
+            if (services is not null)
+            {
+                web.ConfigureTestServices(services);
+            }
         });
         var host = new ApiHost(schema, factory, logs);
         // The first client starts the host, which migrates the schema.

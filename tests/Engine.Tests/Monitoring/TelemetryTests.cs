@@ -24,7 +24,7 @@ public sealed class TelemetryTests : IAsyncLifetime
             {
                 o.MaxAttempts = 2;
                 o.Retry = new Handlers.RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(50), Jitter = 0 };
-            }),
+            }, hold: o => o.Queue = "held"),
             services: s => s.AddSingleton(_probe));
 
     private static Task<JobInfo> FinishedAsync(TestEngine engine, long id, JobState state) =>
@@ -38,13 +38,18 @@ public sealed class TelemetryTests : IAsyncLifetime
 
         var succeeded = await engine.Client.EnqueueManyAsync([JobRequest.Create(new RecordArgs("a")), JobRequest.Create(new RecordArgs("b"))]);
         var dead = await engine.Client.EnqueueAsync(new FailArgs("plain"));
+        // Queues nobody serves here: the one an enqueue names, and the one a kind's policy names.
+        await engine.Client.EnqueueAsync(new RecordArgs("c"), new EnqueueOptions { Queue = "elsewhere" });
+        await engine.Client.EnqueueAsync(new HoldArgs(1));
         foreach (var job in succeeded)
         {
             await FinishedAsync(engine, job.Id, JobState.Succeeded);
         }
         await FinishedAsync(engine, dead.Id, JobState.Dead);
 
-        Assert.Equal(2, recorded.Sum("jobs.enqueued", ("kind", "test.record")));
+        Assert.Equal(2, recorded.Sum("jobs.enqueued", ("kind", "test.record"), ("queue", "default")));
+        Assert.Equal(1, recorded.Sum("jobs.enqueued", ("kind", "test.record"), ("queue", "elsewhere")));
+        Assert.Equal(1, recorded.Sum("jobs.enqueued", ("kind", "test.hold"), ("queue", "held")));
         Assert.Equal(2, recorded.Sum("jobs.started", ("kind", "test.record"), ("queue", "default")));
         Assert.Equal(2, recorded.Sum("jobs.succeeded", ("kind", "test.record"), ("queue", "default")));
         Assert.Equal(2, recorded.Sum("jobs.started", ("kind", "test.fail")));
