@@ -84,7 +84,7 @@ public sealed class SignInThrottleTests : IAsyncLifetime
 
         var locks = Warnings(6003);
         Assert.Equal(2, locks.Count);
-        Assert.StartsWith("Sign-in as admin is locked until ", locks[0]);
+        Assert.StartsWith("Sign-in as \"admin\" is locked until ", locks[0]); // Serilog renders text values quoted
         Assert.DoesNotContain("nobody", locks[1]); // a typed name that is no account may be a misplaced password
     }
 
@@ -110,7 +110,7 @@ public sealed class SignInThrottleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await admin.SignInAsync("admin", KestrelDashboard.Password)).StatusCode);
         _host.Time.Advance(TimeSpan.FromMinutes(5));
         await AssertRefusedAsync(await attacker.SignInAsync("user10", "guess"));
-        Assert.StartsWith($"Sign-in from client:{Attacker} is locked until ", Assert.Single(Warnings(6002)));
+        Assert.StartsWith($"Sign-in from \"client:{Attacker}\" is locked until ", Assert.Single(Warnings(6002)));
     }
 
     [Fact]
