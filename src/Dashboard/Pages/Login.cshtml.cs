@@ -42,8 +42,11 @@ public sealed partial class LoginModel(OperatorAccounts accounts, IPasswordHashe
         return User.Identity?.IsAuthenticated == true ? LocalRedirect(Safe(returnUrl)) : Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string? username, string? password, string? returnUrl)
+    public async Task<IActionResult> OnPostAsync(string? username, string? returnUrl)
     {
+        // Read from the form rather than bound as a handler argument: ASP.NET Core logs a handler's
+        // arguments at Trace level, and the password must never be among them.
+        var password = Request.HasFormContentType ? Request.Form["password"].FirstOrDefault() : null;
         Username = username;
         ReturnUrl = returnUrl;
         var settings = options.Value;
