@@ -1,7 +1,10 @@
 using Jobs.Engine;
 using Jobs.Engine.Handlers;
+using Jobs.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 
 namespace Jobs.CacheWarming;
 
@@ -20,11 +23,17 @@ public static class CacheWarmingRegistration
         services.TryAddSingleton<CacheWarmingStore>();
         services.TryAddSingleton<TargetFetcher>();
         services.AddHttpClient(TargetFetcher.ClientName, http =>
-        {
-            // The per-request timeout is the outbound pipeline's (it covers the body too).
-            http.Timeout = Timeout.InfiniteTimeSpan;
-            http.DefaultRequestHeaders.UserAgent.ParseAdd("Jobs-CacheWarmer/1.0");
-        });
+            {
+                // The per-request timeout is the resilience handler's (and TargetFetcher's for the body).
+                http.Timeout = Timeout.InfiniteTimeSpan;
+                http.DefaultRequestHeaders.UserAgent.ParseAdd("Jobs-CacheWarmer/1.0");
+            })
+            .AddOutboundResilience(sp =>
+            {
+                var settings = sp.GetRequiredService<IOptionsMonitor<CacheWarmingOptions>>().CurrentValue;
+                return new OutboundPolicy { AttemptTimeout = settings.RequestTimeout, BreakDuration = settings.BreakDuration };
+            })
+            .SelectPipelineByAuthority();
         return jobs.AddHandler<CacheWarmHandler, CacheWarmArgs>(kind =>
         {
             kind.Timeout = TimeSpan.FromMinutes(10);
