@@ -4,7 +4,6 @@ using Jobs.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
 
 namespace Jobs.CacheWarming;
 
@@ -28,11 +27,7 @@ public static class CacheWarmingRegistration
                 http.Timeout = Timeout.InfiniteTimeSpan;
                 http.DefaultRequestHeaders.UserAgent.ParseAdd("Jobs-CacheWarmer/1.0");
             })
-            .AddOutboundResilience(sp =>
-            {
-                var settings = sp.GetRequiredService<IOptionsMonitor<CacheWarmingOptions>>().CurrentValue;
-                return new OutboundPolicy { AttemptTimeout = settings.RequestTimeout, BreakDuration = settings.BreakDuration };
-            })
+            .AddOutboundResilience<CacheWarmingOptions>(o => new(o.RequestTimeout, o.BreakDuration))
             .SelectPipelineByAuthority();
         return jobs.AddHandler<CacheWarmHandler, CacheWarmArgs>(kind =>
         {

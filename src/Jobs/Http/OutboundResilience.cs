@@ -24,14 +24,15 @@ internal static class OutboundResilience
     private const int ConnectionRetries = 2;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Adds the standard resilience handler configured from <paramref name="policy"/>.</summary>
-    public static IHttpStandardResiliencePipelineBuilder AddOutboundResilience(this IHttpClientBuilder http,
-        Func<IServiceProvider, OutboundPolicy> policy) =>
+    /// <summary>Adds the standard resilience handler, configured from the job's options <typeparamref name="TOptions"/>.</summary>
+    public static IHttpStandardResiliencePipelineBuilder AddOutboundResilience<TOptions>(this IHttpClientBuilder http,
+        Func<TOptions, OutboundPolicy> policy)
+        where TOptions : class =>
         http.AddStandardResilienceHandler().Configure((options, services) =>
         {
             try
             {
-                Apply(options, policy(services));
+                Apply(options, policy(services.GetRequiredService<IOptions<TOptions>>().Value));
             }
             catch (OptionsValidationException)
             {
@@ -45,13 +46,21 @@ internal static class OutboundResilience
         options.AttemptTimeout.Timeout = policy.AttemptTimeout;
         // Room for every attempt and the waits between them; the job's timeout bounds the rest.
         options.TotalRequestTimeout.Timeout = policy.AttemptTimeout * (ConnectionRetries + 1) + TimeSpan.FromSeconds(2);
-        options.CircuitBreaker.FailureRatio = policy.BreakerFailureRatio;
+        // Open for the break once half the calls of the last 30 s failed (and there were enough), the
+        // window being at least twice the attempt timeout (the handler's rule, so a timeout counts).
+        options.CircuitBreaker.FailureRatio = 0.5;
         options.CircuitBreaker.MinimumThroughput = policy.BreakerMinimumThroughput;
-        options.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(policy.BreakerSamplingDuration.Ticks, 2 * policy.AttemptTimeout.Ticks));
-        options.CircuitBreaker.BreakDuration = policy.BreakDuration;
+        options.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, 2 * policy.AttemptTimeout.Ticks));
+        options.CircuitBreaker.BreakDuration = policy.BreakDuration ?? TimeSpan.FromSeconds(30);
         options.Retry.MaxRetryAttempts = ConnectionRetries;
         options.Retry.Delay = RetryDelay;
         options.Retry.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException);
         options.Retry.DisableForUnsafeHttpMethods();
     }
 }
+
+/// <summary>How one job's outbound calls are bounded.</summary>
+/// <param name="AttemptTimeout">The most one call may take until its response headers (and then its body, <see cref="ResponseBody"/>).</param>
+/// <param name="BreakDuration">How long a tripped breaker refuses calls. The default value is 30 seconds.</param>
+/// <param name="BreakerMinimumThroughput">Calls in the window before the breaker may trip. The default value is 5.</param>
+internal sealed record OutboundPolicy(TimeSpan AttemptTimeout, TimeSpan? BreakDuration = null, int BreakerMinimumThroughput = 5);

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Jobs.Inventory;
 
@@ -22,7 +21,7 @@ public static class InventoryJobsBuilderExtensions
         services.TryAddSingleton(sp => new InventorySql(sp.GetRequiredService<AppDatabase>().Schema));
         // The resilience handler bounds the wait for headers; a snapshot's body may stream for as long as the job runs.
         services.AddHttpClient(SnapshotSource.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .AddOutboundResilience(sp => new OutboundPolicy { AttemptTimeout = sp.GetRequiredService<IOptions<InventoryOptions>>().Value.RequestTimeout })
+            .AddOutboundResilience<InventoryOptions>(o => new(o.RequestTimeout))
             .SelectPipelineByAuthority();
         services.TryAddSingleton<SnapshotSource>();
         services.TryAddSingleton<InventoryReconciler>();

@@ -4,7 +4,6 @@ using Jobs.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
 
 namespace Jobs.Payments;
 
@@ -32,11 +31,7 @@ public static class PaymentsRegistration
         // Header values are redacted from HttpClient's logs: the Authorization header carries the key.
         services.AddHttpClient<GatewayClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .RedactLoggedHeaders(_ => true)
-            .AddOutboundResilience(sp =>
-            {
-                var settings = sp.GetRequiredService<IOptions<PaymentsOptions>>().Value;
-                return new OutboundPolicy { AttemptTimeout = settings.RequestTimeout, BreakDuration = settings.BreakDuration };
-            })
+            .AddOutboundResilience<PaymentsOptions>(o => new(o.RequestTimeout, o.BreakDuration))
             .SelectPipelineByAuthority();
         jobs.AddHandler<PaymentCaptureHandler, PaymentCaptureArgs>(kind =>
         {

@@ -57,16 +57,7 @@ public static class WebhooksRegistration
             })
             // The factory's default lines name full URLs, and endpoint URLs may carry tokens.
             .RemoveAllLoggers()
-            .AddOutboundResilience(sp =>
-            {
-                var settings = sp.GetRequiredService<IOptions<WebhooksOptions>>().Value;
-                return new OutboundPolicy
-                {
-                    AttemptTimeout = settings.Timeout,
-                    BreakDuration = settings.BreakDuration,
-                    BreakerMinimumThroughput = settings.BreakerMinimumThroughput,
-                };
-            })
+            .AddOutboundResilience<WebhooksOptions>(o => new(o.Timeout, o.BreakDuration, o.BreakerMinimumThroughput))
             // A breaker per endpoint, not per host: one failing endpoint must not stop another on the same host.
             .SelectPipelineBy(_ => request => request.Options.TryGetValue(WebhookSender.Endpoint, out var endpoint)
                 ? endpoint
