@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Jobs;
 
-/// <summary>Registers the business jobs with a worker: their tables, outbound pipelines and handlers.</summary>
+/// <summary>Registers the business jobs with a worker: their tables, HTTP clients and handlers.</summary>
 public static class JobsCatalog
 {
     /// <summary>Adds every business job. Options bind from <c>App</c> and each job's own section.</summary>
@@ -20,7 +20,6 @@ public static class JobsCatalog
         var services = jobs.Services;
         services.AddSettings<AppOptions>(AppOptions.SectionName);
         services.TryAddSingleton<AppDatabase>();
-        services.TryAddSingleton<OutboundPipelines>();
         services.TryAddSingleton<AppMetrics>();
         services.TryAddTransient<CorrelationHeaderHandler>();
         services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler<CorrelationHeaderHandler>());

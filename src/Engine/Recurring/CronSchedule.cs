@@ -1,36 +1,29 @@
-using NCrontab;
+using System.Diagnostics.CodeAnalysis;
+using Cronos;
 
 namespace Jobs.Engine.Recurring;
 
 /// <summary>
-/// A cron expression read in an IANA time zone, turned into UTC fire times with defined behaviour
-/// around daylight-saving changes.
+/// A cron expression read in an IANA time zone, turned into UTC fire times by Cronos, the cron
+/// library Hangfire uses, with Hangfire's rules: 5 fields, or 6 with seconds first, or a macro
+/// (<c>@yearly @annually @monthly @weekly @daily @midnight @hourly @every_minute @every_second</c>);
+/// <c>L</c>, <c>W</c>, <c>#</c> and <c>?</c> in the day fields.
 /// </summary>
 /// <remarks>
-/// Wall-clock times skipped by a spring-forward change fire once, at the instant the clock jumps
-/// (a daily 02:30 fires at 03:00 on that day). Wall-clock times that happen twice in a fall-back
-/// change fire once, at their first occurrence. Every fire time is a distinct UTC instant.
+/// Around daylight-saving changes the fire times are Cronos's (and so Hangfire's): a wall-clock
+/// time skipped by spring-forward fires once, at the instant the clock jumps (a daily 02:30 fires
+/// at 03:00 on that day); a time repeated by fall-back fires once, at its first occurrence, unless
+/// the expression is an interval in that field (<c>*</c>, a range or a step, such as
+/// <c>*/30 * * * *</c>), which keeps firing through the repeated hour as through any other.
+/// Every fire time is a distinct UTC instant.
 /// </remarks>
 public sealed class CronSchedule
 {
-    private static readonly Dictionary<string, string> Macros = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["@yearly"] = "0 0 1 1 *",
-        ["@annually"] = "0 0 1 1 *",
-        ["@monthly"] = "0 0 1 * *",
-        ["@weekly"] = "0 0 * * 0",
-        ["@daily"] = "0 0 * * *",
-        ["@midnight"] = "0 0 * * *",
-        ["@hourly"] = "0 * * * *",
-    };
+    private static readonly char[] Separators = [' ', '\t'];
 
-    // Searching further than this for the next fire time means the expression never fires
-    // (for example 0 0 30 2 *, the 30th of February).
-    private static readonly TimeSpan Horizon = TimeSpan.FromDays(366 * 5);
+    private readonly CronExpression _cron;
 
-    private readonly CrontabSchedule _cron;
-
-    private CronSchedule(string expression, CrontabSchedule cron, TimeZoneInfo timeZone)
+    private CronSchedule(string expression, CronExpression cron, TimeZoneInfo timeZone)
     {
         Expression = expression;
         _cron = cron;
@@ -43,71 +36,49 @@ public sealed class CronSchedule
     /// <summary>The time zone it is read in.</summary>
     public TimeZoneInfo TimeZone { get; }
 
+    /// <summary>
+    /// Parses an expression and a time zone id. This is the one check every place that makes a
+    /// schedule uses (the schedule client, settings validation at start, the dashboard).
+    /// </summary>
+    /// <param name="expression">The cron expression.</param>
+    /// <param name="timeZoneId">An IANA time zone id such as <c>Europe/Berlin</c>.</param>
+    /// <param name="schedule">The schedule, when valid.</param>
+    /// <param name="problem">What is wrong (the cron parser's own reason for a malformed expression), when not.</param>
+    /// <returns>True when both parse and the expression fires at some time.</returns>
+    public static bool TryParse(string? expression, string? timeZoneId,
+        [NotNullWhen(true)] out CronSchedule? schedule, [NotNullWhen(false)] out string? problem)
+    {
+        if (Check(expression, timeZoneId, out var cron, out var zone) is { } reason)
+        {
+            (schedule, problem) = (null, reason);
+            return false;
+        }
+        schedule = new CronSchedule(expression!, cron!, zone!);
+        if (schedule.NextAfter(DateTimeOffset.UtcNow) is null)
+        {
+            (schedule, problem) = (null, $"Cron expression '{expression}' never fires.");
+            return false;
+        }
+        problem = null;
+        return true;
+    }
+
     /// <summary>Parses an expression and a time zone id, or throws <see cref="FormatException"/> saying what is wrong.</summary>
-    public static CronSchedule Parse(string expression, string timeZoneId)
-    {
-        ArgumentNullException.ThrowIfNull(expression);
-        var text = Macros.TryGetValue(expression.Trim(), out var macro) ? macro : expression.Trim();
-        var fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-        if (fields is not (5 or 6))
-        {
-            throw new FormatException($"Cron expression '{expression}' has {fields} fields; expected 5 (minute hour day month weekday) or 6 (seconds first).");
-        }
+    public static CronSchedule Parse(string expression, string timeZoneId) =>
+        TryParse(expression, timeZoneId, out var schedule, out var problem) ? schedule : throw new FormatException(problem);
 
-        CrontabSchedule cron;
-        try
-        {
-            cron = CrontabSchedule.Parse(text, new CrontabSchedule.ParseOptions { IncludingSeconds = fields == 6 });
-        }
-        catch (CrontabException e)
-        {
-            throw new FormatException($"Cron expression '{expression}' is invalid: {e.Message}", e);
-        }
+    /// <summary>The first fire time strictly after <paramref name="instant"/>, in UTC, or null if there is none.</summary>
+    public DateTimeOffset? NextAfter(DateTimeOffset instant) =>
+        _cron.GetNextOccurrence(instant, TimeZone, inclusive: false)?.ToUniversalTime();
 
-        TimeZoneInfo zone;
-        try
-        {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(timeZoneId);
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
-        {
-            throw new FormatException($"Time zone '{timeZoneId}' is not a known IANA time zone (for example UTC, Europe/Berlin, America/New_York).", e);
-        }
-
-        if (new CronSchedule(expression, cron, zone).NextAfter(DateTimeOffset.UtcNow) is null)
-        {
-            throw new FormatException($"Cron expression '{expression}' never fires.");
-        }
-        return new CronSchedule(expression, cron, zone);
-    }
-
-    /// <summary>The first fire time strictly after <paramref name="instant"/>, or null if there is none within five years.</summary>
-    public DateTimeOffset? NextAfter(DateTimeOffset instant)
-    {
-        var utc = instant.UtcDateTime;
-        var local = TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZone);
-        var end = local + Horizon;
-        while (true)
-        {
-            var candidate = _cron.GetNextOccurrence(local, end);
-            if (candidate >= end)
-            {
-                return null;
-            }
-            var fire = ToUtc(candidate);
-            if (fire > utc)
-            {
-                return new DateTimeOffset(fire, TimeSpan.Zero);
-            }
-            // The candidate maps to an instant already passed: the second occurrence of a repeated
-            // wall-clock hour, or a skipped time folded onto a jump we already fired at.
-            local = candidate;
-        }
-    }
+    /// <summary>The next <paramref name="count"/> fire times strictly after <paramref name="from"/>, in UTC, oldest first.</summary>
+    public IReadOnlyList<DateTimeOffset> NextOccurrences(DateTimeOffset from, int count) =>
+        Between(from, DateTimeOffset.MaxValue, count);
 
     /// <summary>The fire times after <paramref name="after"/> up to and including <paramref name="until"/>, oldest first, at most <paramref name="max"/>.</summary>
     public IReadOnlyList<DateTimeOffset> Between(DateTimeOffset after, DateTimeOffset until, int max)
     {
+        // One occurrence after another, as Hangfire's scheduler walks them.
         var result = new List<DateTimeOffset>();
         var cursor = after;
         while (result.Count < max && NextAfter(cursor) is { } next && next <= until)
@@ -118,26 +89,38 @@ public sealed class CronSchedule
         return result;
     }
 
-    private DateTime ToUtc(DateTime wallClock)
+    private static string? Check(string? expression, string? timeZoneId, out CronExpression? cron, out TimeZoneInfo? zone)
     {
-        var unspecified = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
-        if (TimeZone.IsInvalidTime(unspecified))
+        (cron, zone) = (null, null);
+        var text = expression?.Trim() ?? "";
+        var format = CronFormat.Standard;
+        if (!text.StartsWith('@'))
         {
-            // Skipped by a spring-forward change: the first valid minute is the instant the clock jumped.
-            var probe = new DateTime(unspecified.Ticks - unspecified.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Unspecified);
-            do
+            // Counted first, as Hangfire does: the parser's own message for a missing field names
+            // a character, not the field count.
+            var fields = text.Split(Separators, StringSplitOptions.RemoveEmptyEntries).Length;
+            if (fields is not (5 or 6))
             {
-                probe = probe.AddMinutes(1);
+                return $"Cron expression '{expression}' has {fields} fields; expected 5 (minute hour day month weekday) or 6 (seconds first).";
             }
-            while (TimeZone.IsInvalidTime(probe));
-            return TimeZoneInfo.ConvertTimeToUtc(probe, TimeZone);
+            format = fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard;
         }
-        if (TimeZone.IsAmbiguousTime(unspecified))
+        try
         {
-            // Repeated by a fall-back change: the first occurrence is the one with the larger offset.
-            var offset = TimeZone.GetAmbiguousTimeOffsets(unspecified).Max();
-            return DateTime.SpecifyKind(unspecified - offset, DateTimeKind.Utc);
+            cron = CronExpression.Parse(text, format);
         }
-        return TimeZoneInfo.ConvertTimeToUtc(unspecified, TimeZone);
+        catch (CronFormatException e)
+        {
+            return $"Cron expression '{expression}' is invalid: {e.Message}";
+        }
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(timeZoneId ?? "");
+            return null;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            return $"Time zone '{timeZoneId}' is not a known IANA time zone (for example UTC, Europe/Berlin, America/New_York).";
+        }
     }
 }

@@ -53,15 +53,10 @@ internal sealed partial class RecurringScheduler(
 
     private SchedulePlan Plan(ScheduleRow row, DateTimeOffset now)
     {
-        CronSchedule cron;
-        try
-        {
-            cron = CronSchedule.Parse(row.cron, row.time_zone);
-        }
-        catch (FormatException e)
+        if (!CronSchedule.TryParse(row.cron, row.time_zone, out var cron, out var problem))
         {
             // Written by an older version or by hand: stop firing it and say why.
-            LogInvalidSchedule(logger, e, row.name);
+            LogInvalidSchedule(logger, row.name, problem);
             return new SchedulePlan([], null, null);
         }
 
@@ -86,8 +81,8 @@ internal sealed partial class RecurringScheduler(
         return new SchedulePlan(jobs, cron.NextAfter(now), last);
     }
 
-    [LoggerMessage(EventId = 2431, Level = LogLevel.Error, Message = "Schedule {Schedule} cannot be read and stops firing until it is fixed")]
-    private static partial void LogInvalidSchedule(ILogger logger, Exception exception, string schedule);
+    [LoggerMessage(EventId = 2431, Level = LogLevel.Error, Message = "Schedule {Schedule} cannot be read and stops firing until it is fixed: {Problem}")]
+    private static partial void LogInvalidSchedule(ILogger logger, string schedule, string problem);
 
     [LoggerMessage(EventId = 2432, Level = LogLevel.Warning, Message = "Schedule {Schedule} missed {Count} fire times while no scheduler ran; policy {Policy}")]
     private static partial void LogMissed(ILogger logger, string schedule, int count, MisfirePolicy policy);

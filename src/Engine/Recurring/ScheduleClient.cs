@@ -77,14 +77,6 @@ internal sealed class ScheduleClient(JobStore store, TimeProvider timeProvider) 
         {
             return $"args are not valid JSON: {e.Message}";
         }
-        try
-        {
-            cron = CronSchedule.Parse(schedule.Cron, schedule.TimeZone);
-            return null;
-        }
-        catch (FormatException e)
-        {
-            return e.Message;
-        }
+        return CronSchedule.TryParse(schedule.Cron, schedule.TimeZone, out cron, out var problem) ? null : problem;
     }
 }

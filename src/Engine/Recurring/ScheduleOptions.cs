@@ -9,8 +9,9 @@ namespace Jobs.Engine.Recurring;
 public sealed class ScheduleOptions
 {
     /// <summary>
-    /// Cron with 5 fields (minute hour day month weekday) or 6 (seconds first), or one of
-    /// <c>@yearly @monthly @weekly @daily @midnight @hourly</c>.
+    /// Cron with 5 fields (minute hour day month weekday) or 6 (seconds first), with <c>L</c>,
+    /// <c>W</c> and <c>#</c> in the day fields, or one of <c>@yearly @monthly @weekly @daily @hourly
+    /// @every_minute @every_second</c>; read by Cronos, as in Hangfire.
     /// </summary>
     [Required]
     public string Cron { get; set; } = "";

@@ -21,7 +21,7 @@ public sealed class CacheWarmingOptions : IValidatableObject
     [Range(1, 256)]
     public int Concurrency { get; set; } = 4;
 
-    /// <summary>The most one request (headers and body) may take. The default value is 10 seconds.</summary>
+    /// <summary>The most one request may take to answer, and then to send its body. The default value is 10 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -29,7 +29,7 @@ public sealed class CacheWarmingOptions : IValidatableObject
     /// How long a destination's circuit breaker stays open once it trips; an attempt that meets it
     /// is retried no sooner. The default value is 30 seconds.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The most targets one run takes (sitemap entries past it are dropped). The default value is 50,000.</summary>

@@ -1,7 +1,9 @@
 using Jobs.Engine;
 using Jobs.Engine.Handlers;
+using Jobs.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 
 namespace Jobs.CacheWarming;
 
@@ -20,11 +22,13 @@ public static class CacheWarmingRegistration
         services.TryAddSingleton<CacheWarmingStore>();
         services.TryAddSingleton<TargetFetcher>();
         services.AddHttpClient(TargetFetcher.ClientName, http =>
-        {
-            // The per-request timeout is the outbound pipeline's (it covers the body too).
-            http.Timeout = Timeout.InfiniteTimeSpan;
-            http.DefaultRequestHeaders.UserAgent.ParseAdd("Jobs-CacheWarmer/1.0");
-        });
+            {
+                // The per-request timeout is the resilience handler's (and TargetFetcher's for the body).
+                http.Timeout = Timeout.InfiniteTimeSpan;
+                http.DefaultRequestHeaders.UserAgent.ParseAdd("Jobs-CacheWarmer/1.0");
+            })
+            .AddOutboundResilience<CacheWarmingOptions>(o => new(o.RequestTimeout, o.BreakDuration))
+            .SelectPipelineByAuthority();
         return jobs.AddHandler<CacheWarmHandler, CacheWarmArgs>(kind =>
         {
             kind.Timeout = TimeSpan.FromMinutes(10);

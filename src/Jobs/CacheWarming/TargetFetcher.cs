@@ -8,13 +8,12 @@ using Polly.Timeout;
 namespace Jobs.CacheWarming;
 
 /// <summary>
-/// Requests one target through the destination's outbound pipeline (per-request timeout and
-/// circuit breaker), conditionally when validators are known, and reads the whole body (warming
-/// means the cache stored it) inside the timeout. Classifies what happened; never throws for a
-/// bad target, only when <c>cancellationToken</c> fires.
+/// Requests one target through the job's HttpClient, whose resilience handler bounds each request
+/// and breaks the circuit per destination, conditionally when validators are known, and reads the
+/// whole body (warming means the cache stored it) within the per-request timeout too. Classifies
+/// what happened; never throws for a bad target, only when <c>cancellationToken</c> fires.
 /// </summary>
-internal sealed class TargetFetcher(IHttpClientFactory clients, OutboundPipelines pipelines, IOptionsMonitor<CacheWarmingOptions> options,
-    TimeProvider timeProvider)
+internal sealed class TargetFetcher(IHttpClientFactory clients, IOptionsMonitor<CacheWarmingOptions> options, TimeProvider timeProvider)
 {
     /// <summary>The named HttpClient of the job.</summary>
     public const string ClientName = "cache.warm";
@@ -26,41 +25,23 @@ internal sealed class TargetFetcher(IHttpClientFactory clients, OutboundPipeline
     {
         var settings = options.CurrentValue;
         var url = new Uri(target.Url);
-        var pipeline = pipelines.For(CacheWarmArgs.Kind, url, new OutboundPolicy
-        {
-            AttemptTimeout = settings.RequestTimeout,
-            BreakDuration = settings.BreakDuration,
-        });
         var http = clients.CreateClient(ClientName);
         var started = timeProvider.GetTimestamp();
-        long bytes = 0;
-        byte[]? body = null;
         try
         {
-            using var response = await pipeline.ExecuteAsync(async ct =>
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (target.ETag is not null)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                if (target.ETag is not null)
-                {
-                    request.Headers.TryAddWithoutValidation("If-None-Match", target.ETag);
-                }
-                if (target.LastModified is not null)
-                {
-                    request.Headers.TryAddWithoutValidation("If-Modified-Since", target.LastModified);
-                }
-                var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-                try
-                {
-                    // Inside the pipeline, so the per-request timeout covers a body that trickles.
-                    (bytes, body) = await ReadBodyAsync(response, keepBody && response.IsSuccessStatusCode, ct);
-                }
-                catch
-                {
-                    response.Dispose();
-                    throw;
-                }
-                return response;
-            }, cancellationToken);
+                request.Headers.TryAddWithoutValidation("If-None-Match", target.ETag);
+            }
+            if (target.LastModified is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-Modified-Since", target.LastModified);
+            }
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            // A body that trickles is cut by the per-request timeout as well.
+            var (bytes, body) = await ResponseBody.ReadAsync(ct => ReadBodyAsync(response, keepBody && response.IsSuccessStatusCode, ct),
+                settings.RequestTimeout, cancellationToken);
             return Classify(response, Elapsed(started), bytes, body);
         }
         catch (BrokenCircuitException e)

@@ -1,9 +1,11 @@
 using Jobs.Engine;
 using Jobs.Engine.Handlers;
+using Jobs.Http;
 using Jobs.Inventory.Snapshots;
 using Jobs.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace Jobs.Inventory;
@@ -17,8 +19,10 @@ public static class InventoryJobsBuilderExtensions
         var services = jobs.Services;
         services.AddSettings<InventoryOptions>(InventoryOptions.SectionName);
         services.TryAddSingleton(sp => new InventorySql(sp.GetRequiredService<AppDatabase>().Schema));
-        // The pipeline bounds the wait for headers; the body may stream for as long as the job runs.
-        services.AddHttpClient(SnapshotSource.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // The resilience handler bounds the wait for headers; a snapshot's body may stream for as long as the job runs.
+        services.AddHttpClient(SnapshotSource.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddOutboundResilience<InventoryOptions>(o => new(o.RequestTimeout))
+            .SelectPipelineByAuthority();
         services.TryAddSingleton<SnapshotSource>();
         services.TryAddSingleton<InventoryReconciler>();
         services.TryAddSingleton<InventoryFanOut>();

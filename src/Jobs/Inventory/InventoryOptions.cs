@@ -46,7 +46,7 @@ public sealed class InventoryOptions : IValidatableObject
     /// The most the warehouse endpoint may take to start answering (the body then streams under
     /// the job's own timeout). The default value is 30 seconds.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <inheritdoc />

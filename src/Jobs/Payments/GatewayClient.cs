@@ -9,10 +9,11 @@ namespace Jobs.Payments;
 
 /// <summary>
 /// Speaks Stripe's PaymentIntent API (the capture and retrieve calls): form-encoded bodies, a
-/// Bearer key, an Idempotency-Key on the capture. Each call goes through the outbound pipeline
-/// (a per-call timeout and a circuit breaker for the gateway); nothing here retries, the job does.
+/// Bearer key, an Idempotency-Key on the capture. The HttpClient's resilience handler
+/// (<see cref="OutboundResilience"/>) bounds each call and breaks the circuit to a failing gateway;
+/// it repeats a retrieve whose connection failed, never a capture: the job retries that.
 /// </summary>
-internal sealed class GatewayClient(HttpClient http, IOptions<PaymentsOptions> options, OutboundPipelines pipelines, TimeProvider timeProvider)
+internal sealed class GatewayClient(HttpClient http, IOptions<PaymentsOptions> options, TimeProvider timeProvider)
 {
     /// <summary><c>POST /v1/payment_intents/{id}/capture</c> with <c>amount_to_capture</c>.</summary>
     /// <exception cref="GatewayUnavailableException">No answer; the capture may or may not have happened.</exception>
@@ -37,22 +38,16 @@ internal sealed class GatewayClient(HttpClient http, IOptions<PaymentsOptions> o
     {
         var settings = options.Value;
         var baseUri = new Uri(settings.GatewayUrl.EndsWith('/') ? settings.GatewayUrl : settings.GatewayUrl + "/");
-        var pipeline = pipelines.For(PaymentCaptureArgs.Kind, baseUri,
-            new OutboundPolicy { AttemptTimeout = settings.RequestTimeout, BreakDuration = settings.BreakDuration });
         try
         {
-            // SendAsync buffers the body before it returns, so the per-call timeout covers the body too.
-            using var response = await pipeline.ExecuteAsync(async token =>
+            using var request = create(baseUri);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
+            if (settings.ApiVersion is { } version)
             {
-                using var request = create(baseUri);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
-                if (settings.ApiVersion is { } version)
-                {
-                    request.Headers.Add("Stripe-Version", version);
-                }
-                return await http.SendAsync(request, token);
-            }, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                request.Headers.Add("Stripe-Version", version);
+            }
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var body = await ResponseBody.ReadAsync(response.Content.ReadAsStringAsync, settings.RequestTimeout, cancellationToken);
             return GatewayReply.Parse(response.StatusCode, body, ShouldRetry(response), RetryAfter(response),
                 Header(response, "Idempotent-Replayed") == "true");
         }

@@ -28,8 +28,9 @@ public sealed class PaymentsOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
-    /// The most one gateway call may take before its outcome is treated as unknown (and the job
-    /// retried with the same idempotency key). The default value is 10 seconds.
+    /// The most one gateway call may take to answer, and then to send its body, before its outcome
+    /// is treated as unknown (and the job retried with the same idempotency key). The default
+    /// value is 10 seconds.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:02:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -1,7 +1,9 @@
 using Jobs.Engine;
 using Jobs.Engine.Handlers;
+using Jobs.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 
 namespace Jobs.Payments;
 
@@ -25,10 +27,12 @@ public static class PaymentsRegistration
         var services = jobs.Services;
         services.AddSettings<PaymentsOptions>(PaymentsOptions.SectionName);
         services.TryAddSingleton<PaymentLedger>();
-        // The per-call timeout lives in the outbound pipeline; HttpClient's own would only race it.
+        // The per-call timeout lives in the resilience handler; HttpClient's own would only race it.
         // Header values are redacted from HttpClient's logs: the Authorization header carries the key.
         services.AddHttpClient<GatewayClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .RedactLoggedHeaders(_ => true);
+            .RedactLoggedHeaders(_ => true)
+            .AddOutboundResilience<PaymentsOptions>(o => new(o.RequestTimeout, o.BreakDuration))
+            .SelectPipelineByAuthority();
         jobs.AddHandler<PaymentCaptureHandler, PaymentCaptureArgs>(kind =>
         {
             kind.Timeout = TimeSpan.FromSeconds(30);

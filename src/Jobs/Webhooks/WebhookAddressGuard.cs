@@ -14,31 +14,6 @@ namespace Jobs.Webhooks;
 /// </summary>
 internal sealed class WebhookAddressGuard
 {
-    // Refused unless allowed: (network, what it is). IPv4-mapped IPv6 addresses are checked as the
-    // IPv4 address they carry, so ::ffff:127.0.0.1 is loopback and ::ffff:10.0.0.1 private.
-    private static readonly (IPNetwork Network, string What)[] Refused =
-    [
-        (IPNetwork.Parse("0.0.0.0/8"), "an unspecified (\"this network\") address"),
-        (IPNetwork.Parse("10.0.0.0/8"), "a private address"),
-        (IPNetwork.Parse("100.64.0.0/10"), "a carrier-grade NAT address"),
-        (IPNetwork.Parse("127.0.0.0/8"), "a loopback address"),
-        (IPNetwork.Parse("169.254.0.0/16"), "a link-local address (169.254.169.254 is the cloud metadata service)"),
-        (IPNetwork.Parse("172.16.0.0/12"), "a private address"),
-        (IPNetwork.Parse("192.0.0.0/24"), "an IETF protocol assignment address"),
-        (IPNetwork.Parse("192.168.0.0/16"), "a private address"),
-        (IPNetwork.Parse("198.18.0.0/15"), "a benchmarking address"),
-        (IPNetwork.Parse("224.0.0.0/4"), "a multicast address"),
-        (IPNetwork.Parse("240.0.0.0/4"), "a reserved or broadcast address"),
-        (IPNetwork.Parse("::/128"), "the unspecified address"),
-        (IPNetwork.Parse("::1/128"), "a loopback address"),
-        (IPNetwork.Parse("::/96"), "an IPv4-compatible address"),
-        (IPNetwork.Parse("64:ff9b::/96"), "a NAT64 address"),
-        (IPNetwork.Parse("fc00::/7"), "a unique-local address"),
-        (IPNetwork.Parse("fe80::/10"), "a link-local address"),
-        (IPNetwork.Parse("fec0::/10"), "a site-local address"),
-        (IPNetwork.Parse("ff00::/8"), "a multicast address"),
-    ];
-
     private static readonly IPNetwork[] Loopback = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
 
     private readonly IPNetwork[] _allowed;
@@ -49,26 +24,26 @@ internal sealed class WebhookAddressGuard
         _allowed = (options.Value.AllowLoopback ? allowed.Concat(Loopback) : allowed).ToArray();
     }
 
-    /// <summary>Why <paramref name="address"/> is refused, or null when a delivery may connect to it.</summary>
+    /// <summary>
+    /// Why <paramref name="address"/> is refused (what it is and its range), or null when a delivery
+    /// may connect to it: a public address, or one on the allow list. An IPv6 form that carries an
+    /// IPv4 address (<see cref="SpecialPurposeAddresses.Embedded"/>) is judged by that IPv4 address.
+    /// </summary>
     public string? Refusal(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-        if (_allowed.Any(n => n.Contains(address)))
+        var carried = SpecialPurposeAddresses.Embedded(address);
+        if (IsAllowed(address) || carried is { } allowed && IsAllowed(allowed.IPv4))
         {
             return null;
         }
-        foreach (var (network, what) in Refused)
+        if (carried is { } embedded)
         {
-            if (network.Contains(address))
-            {
-                return what;
-            }
+            return SpecialPurposeAddresses.Describe(embedded.IPv4) is { } what ? $"{embedded.Form} of {embedded.IPv4}, {what}" : null;
         }
-        return null;
+        return SpecialPurposeAddresses.Describe(address);
     }
+
+    private bool IsAllowed(IPAddress address) => _allowed.Any(n => n.Contains(address));
 
     /// <summary>
     /// The handler's connect callback: resolves the host, refuses the connection (before any

@@ -10,14 +10,18 @@ using static Jobs.Webhooks.WebhookAttemptResult;
 namespace Jobs.Webhooks;
 
 /// <summary>
-/// Makes one signed POST to an endpoint and says what came of it. Calls go through the endpoint's
-/// own circuit breaker and timeout (<see cref="OutboundPipelines"/>, keyed by endpoint: two
-/// endpoints on one host do not share a breaker) and the <c>webhooks</c> HTTP client, whose handler
-/// follows no redirects, uses no proxy and connects through the SSRF guard.
+/// Makes one signed POST to an endpoint and says what came of it, through the <c>webhooks</c> HTTP
+/// client: its resilience handler bounds the call and keeps a circuit breaker per endpoint (keyed by
+/// the endpoint id the request carries: two endpoints on one host do not share a breaker), and its
+/// handler follows no redirects, uses no proxy and connects through the SSRF guard.
 /// </summary>
-internal sealed class WebhookSender(IHttpClientFactory clients, OutboundPipelines pipelines, IOptions<WebhooksOptions> options, TimeProvider time)
+internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhooksOptions> options, TimeProvider time)
 {
     public const string HttpClientName = "webhooks";
+
+    /// <summary>The endpoint a request goes to: its circuit breaker's key.</summary>
+    public static readonly HttpRequestOptionsKey<string> Endpoint = new("jobs.webhook-endpoint");
+
     private const int ErrorBodyBytes = 512;
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromDays(1);
 
@@ -28,31 +32,20 @@ internal sealed class WebhookSender(IHttpClientFactory clients, OutboundPipeline
         // Fresh each attempt (receivers reject old timestamps); the id stays the message's.
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         var signature = string.Join(' ', secrets.Select(s => WebhookSignature.Sign(s, messageId, timestamp, body)));
-        var pipeline = pipelines.For($"{WebhookDeliverArgs.Kind}#{endpointId}", url, new OutboundPolicy
-        {
-            AttemptTimeout = settings.Timeout,
-            BreakDuration = settings.BreakDuration,
-            BreakerMinimumThroughput = settings.BreakerMinimumThroughput,
-        });
         var client = clients.CreateClient(HttpClientName);
         var started = time.GetTimestamp();
-        string? errorBody = null;
         try
         {
-            using var response = await pipeline.ExecuteAsync(async token =>
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-                request.Headers.TryAddWithoutValidation("webhook-id", messageId);
-                request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-                request.Headers.TryAddWithoutValidation("webhook-signature", signature);
-                var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
-                if (!response.IsSuccessStatusCode)
-                {
-                    errorBody = await ReadStartAsync(response.Content, token);
-                }
-                return response;
-            }, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+            request.Options.Set(Endpoint, endpointId.ToString(CultureInfo.InvariantCulture));
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            request.Headers.TryAddWithoutValidation("webhook-id", messageId);
+            request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation("webhook-signature", signature);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var errorBody = response.IsSuccessStatusCode
+                ? null
+                : await ResponseBody.ReadAsync(ct => ReadStartAsync(response.Content, ct), settings.Timeout, cancellationToken);
             return Classify(response, errorBody, Elapsed(started));
         }
         catch (BrokenCircuitException e)

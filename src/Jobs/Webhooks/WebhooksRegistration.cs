@@ -1,8 +1,10 @@
 using Jobs.Engine;
 using Jobs.Engine.Client;
 using Jobs.Engine.Handlers;
+using Jobs.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -39,7 +41,7 @@ public static class WebhooksRegistration
 
         services.AddHttpClient(WebhookSender.HttpClientName, client =>
             {
-                // The endpoint's pipeline bounds each call (App:Webhooks:Timeout); the job's token bounds the rest.
+                // The resilience handler bounds each call (App:Webhooks:Timeout); the job's token bounds the rest.
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Jobs-Webhooks/1.0");
             })
@@ -54,7 +56,12 @@ public static class WebhooksRegistration
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
             // The factory's default lines name full URLs, and endpoint URLs may carry tokens.
-            .RemoveAllLoggers();
+            .RemoveAllLoggers()
+            .AddOutboundResilience<WebhooksOptions>(o => new(o.Timeout, o.BreakDuration, o.BreakerMinimumThroughput))
+            // A breaker per endpoint, not per host: one failing endpoint must not stop another on the same host.
+            .SelectPipelineBy(_ => request => request.Options.TryGetValue(WebhookSender.Endpoint, out var endpoint)
+                ? endpoint
+                : request.RequestUri!.GetLeftPart(UriPartial.Authority));
 
         jobs.AddHandler<WebhookDeliverHandler, WebhookDeliverArgs>(kind =>
         {

@@ -15,10 +15,15 @@ public static class WarehouseEndpoints
     public static WebApplication MapWarehouse(this WebApplication app)
     {
         var group = app.MapGroup("/warehouse/{warehouse}/snapshots");
-        group.MapGet("/{snapshotId}", (string warehouse, string snapshotId, WarehouseState state) =>
+        group.MapGet("/{snapshotId}", (string warehouse, string snapshotId, WarehouseState state, HttpContext context) =>
         {
             if (state.Request(warehouse, snapshotId) is { } failure)
             {
+                if (failure == WarehouseState.DropConnection)
+                {
+                    context.Abort();
+                    return Results.Empty;
+                }
                 return Results.Text($"warehouse system unavailable ({failure})", statusCode: failure);
             }
             if (!state.IsKnown(warehouse))

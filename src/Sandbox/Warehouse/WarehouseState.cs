@@ -38,7 +38,13 @@ public sealed class WarehouseState
     /// <summary>Makes a warehouse known without snapshots (its snapshots answer 404 "no snapshot").</summary>
     public void AddWarehouse(string warehouse) => _warehouses[warehouse] = true;
 
-    /// <summary>The next <paramref name="count"/> snapshot requests fail with <paramref name="statusCode"/>.</summary>
+    /// <summary>A <see cref="FailNext"/> status that drops the connection instead of answering.</summary>
+    public const int DropConnection = 0;
+
+    /// <summary>
+    /// The next <paramref name="count"/> snapshot requests fail with <paramref name="statusCode"/>,
+    /// or get no answer at all (the connection is dropped) with <see cref="DropConnection"/>.
+    /// </summary>
     public void FailNext(int count, int statusCode = 503)
     {
         lock (_failureLock)

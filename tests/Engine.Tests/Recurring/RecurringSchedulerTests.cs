@@ -29,6 +29,8 @@ public sealed class RecurringSchedulerTests : IAsyncLifetime
         return TestEngine.StartAsync(_schema, jobs => jobs.AddTestHandlers(), values, services: s => s.AddSingleton<TimeProvider>(_clock));
     }
 
+    private static DateTimeOffset Utc(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
+
     private Task<List<string>> FireTimesAsync(string schedule) =>
         _schema.QueryAsync<string>("select metadata->>'fire_at' from {s}.job where metadata->>'schedule' = @schedule order by 1", new { schedule });
 
@@ -63,12 +65,13 @@ public sealed class RecurringSchedulerTests : IAsyncLifetime
 
             var nightly = await FireTimesAsync("nightly");
             var halfHourly = await FireTimesAsync("half-hourly");
+            // 02:30 happens twice on the 25th and fires once, at its first (summer-time) occurrence.
             Assert.Equal(["2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z"], nightly);
-            // 48 hours of half-hours less the repeated hour (two fire times) that fires once.
-            Assert.Equal(96 - 2, halfHourly.Count);
+            // Every real half hour of the 48, the repeated hour included (as Hangfire): one job each.
+            Assert.Equal(96, halfHourly.Count);
             Assert.Equal(halfHourly.Count, halfHourly.Distinct().Count());
-            Assert.Contains("2026-10-25T02:00:00Z", halfHourly);
-            Assert.DoesNotContain("2026-10-25T01:00:00Z", halfHourly);
+            Assert.Contains("2026-10-25T01:00:00Z", halfHourly);
+            Assert.Contains("2026-10-25T01:30:00Z", halfHourly);
             var args = await _schema.QueryAsync<string>("select distinct args->>'tag' from {s}.job where metadata->>'schedule' = 'nightly'");
             Assert.Equal(["night"], args);
         }
@@ -156,8 +159,89 @@ public sealed class RecurringSchedulerTests : IAsyncLifetime
         Assert.Equal(DateTimeOffset.Parse("2026-10-25T02:00:00Z", System.Globalization.CultureInfo.InvariantCulture), schedule.NextFireAt);
     }
 
+    [Fact]
+    public async Task Schedules_stored_by_the_previous_version_keep_their_next_fire_and_fire_each_time_once()
+    {
+        // Rows as the version before Cronos wrote them, on the night of the Berlin fall-back. It had
+        // fired the half-hourly schedule at 02:30 CEST (00:30 UTC) and, skipping the repeated hour,
+        // stored 03:00 CET (02:00 UTC) as its next fire; Cronos alone would say 02:00 CET (01:00 UTC).
+        _clock.Set(Utc("2026-10-25T00:40:00Z"));
+        await _schema.ExecuteAsync("""
+            insert into {s}.schedule (name, cron, time_zone, kind, args, declared, last_fire_at, next_fire_at) values
+              ('half-hourly', '*/30 * * * *', 'Europe/Berlin', 'test.record', '{"tag":"old"}', true, '2026-10-25T00:30:00Z', '2026-10-25T02:00:00Z'),
+              ('nightly', '0 30 2 * * *', 'Europe/Berlin', 'test.record', '{"tag":"night"}', false, '2026-10-24T00:30:00Z', '2026-10-26T01:30:00Z'),
+              ('daily', '@daily', 'UTC', 'test.record', '{"tag":"day"}', false, '2026-10-25T00:00:00Z', '2026-10-26T00:00:00Z')
+            """);
+        // The half-hourly schedule is still declared in configuration, unchanged: declaring it again at start keeps its next fire.
+        await using var engine = await StartAsync(new()
+        {
+            ["Jobs:Recurring:Schedules:half-hourly:Cron"] = "*/30 * * * *",
+            ["Jobs:Recurring:Schedules:half-hourly:TimeZone"] = "Europe/Berlin",
+            ["Jobs:Recurring:Schedules:half-hourly:Kind"] = RecordArgs.Kind,
+        });
+        Assert.Equal(Utc("2026-10-25T02:00:00Z"), (await engine.Schedules.GetAsync("half-hourly"))!.NextFireAt);
+        var scheduler = engine.Services.GetRequiredService<RecurringScheduler>();
+
+        // A day and a half in 10-minute steps, every step looked at twice (as by two servers).
+        var now = _clock.GetUtcNow();
+        while (now < Utc("2026-10-26T12:00:00Z"))
+        {
+            now += TimeSpan.FromMinutes(10);
+            await scheduler.FireDueAsync(now, CancellationToken.None);
+            await scheduler.FireDueAsync(now, CancellationToken.None);
+        }
+
+        var halfHourly = await FireTimesAsync("half-hourly");
+        Assert.Equal("2026-10-25T02:00:00Z", halfHourly[0]);
+        Assert.Equal(halfHourly.Count, halfHourly.Distinct().Count());
+        // 02:00 UTC on the 25th to 12:00 UTC on the 26th: 34 hours, 69 half hours, none twice.
+        Assert.Equal(69, halfHourly.Count);
+        Assert.Equal(["2026-10-26T01:30:00Z"], await FireTimesAsync("nightly"));
+        Assert.Equal(["2026-10-26T00:00:00Z"], await FireTimesAsync("daily"));
+        var schedules = (await engine.Schedules.ListAsync()).ToDictionary(s => s.Name);
+        Assert.Equal(Utc("2026-10-26T12:30:00Z"), schedules["half-hourly"].NextFireAt);
+        Assert.Equal(Utc("2026-10-27T01:30:00Z"), schedules["nightly"].NextFireAt);
+        Assert.Equal(Utc("2026-10-27T00:00:00Z"), schedules["daily"].NextFireAt);
+    }
+
+    [Fact]
+    public async Task A_stored_schedule_the_parser_refuses_stops_firing_and_the_log_says_why()
+    {
+        await _schema.ExecuteAsync("""
+            insert into {s}.schedule (name, cron, time_zone, kind, next_fire_at)
+            values ('by-hand', '0 0 32 * *', 'UTC', 'test.record', '2026-10-24T21:00:00Z')
+            """);
+        await using var engine = await StartAsync();
+
+        await engine.Services.GetRequiredService<RecurringScheduler>().FireDueAsync(_clock.GetUtcNow(), CancellationToken.None);
+
+        Assert.Empty(await FireTimesAsync("by-hand"));
+        Assert.Null((await engine.Schedules.GetAsync("by-hand"))!.NextFireAt);
+        Assert.Contains(engine.Logs.Lines, l => l.EventId.Id == 2431
+            && l.Message.Contains("by-hand", StringComparison.Ordinal)
+            && l.Message.Contains("Days of month: Value must be a number between 1 and 31", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("0 0 32 * *", "Days of month: Value must be a number between 1 and 31")]
+    [InlineData("0 0 * * 5#6", "Days of week: Value must be a number between 1 and 5")]
+    [InlineData("0 0 * *", "has 4 fields")]
+    [InlineData("0 0 30 2 *", "never fires")]
+    public async Task A_schedule_whose_cron_does_not_parse_is_refused_with_the_parsers_reason(string cron, string reason)
+    {
+        await using var engine = await StartAsync();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            engine.Schedules.AddOrUpdateAsync("broken", new ScheduleOptions { Cron = cron, Kind = RecordArgs.Kind }));
+
+        Assert.Contains($"Schedule 'broken': ", error.Message);
+        Assert.Contains(reason, error.Message);
+        Assert.Empty(await engine.Schedules.ListAsync());
+    }
+
     [Theory]
     [InlineData("Cron", "not cron", "Jobs:Recurring:Schedules:broken: Cron expression 'not cron' has 2 fields")]
+    [InlineData("Cron", "0 0 L-40 * *", "Jobs:Recurring:Schedules:broken: Cron expression '0 0 L-40 * *' is invalid: The given cron expression has an invalid format. Days of month:")]
     [InlineData("TimeZone", "Nowhere/Else", "Jobs:Recurring:Schedules:broken: Time zone 'Nowhere/Else' is not a known IANA time zone")]
     public async Task An_invalid_declared_schedule_fails_start_naming_it(string key, string value, string message)
     {

@@ -70,6 +70,30 @@ public sealed class WarehouseEndpointTests : InventoryTests
         Assert.Single(await World.AdjustmentsAsync());
     }
 
+    [Theory]
+    // Dropped once: the handler sends the GET again at once, and the first attempt succeeds.
+    [InlineData(1, 1, 2)]
+    // Dropped on the call and both quick retries: the attempt fails, the job's next one succeeds.
+    [InlineData(3, 2, 4)]
+    public async Task A_connection_dropped_without_an_answer_is_retried_within_the_attempt_at_most_twice(int drops, int attempts, int requests)
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        await using var engine = await World.StartAsync(sandbox);
+        await World.AddWarehouseAsync("WH-EAST", source: "http");
+        await World.SeedStockAsync("WH-EAST", ("A", 100));
+        var warehouse = sandbox.Get<WarehouseState>();
+        warehouse.PutSnapshot("WH-EAST", "count-1", World.Csv(("A", 98)));
+        warehouse.FailNext(drops, WarehouseState.DropConnection);
+
+        var job = await InventoryScenario.RunAsync(engine, new ReconcileInventoryArgs("WH-EAST", "count-1"));
+
+        Assert.Equal((JobState.Succeeded, attempts), (job.State, job.Attempt));
+        Assert.Equal(attempts - 1, job.Errors.Count);
+        Assert.All(job.Errors, e => Assert.StartsWith("The warehouse endpoint is unavailable", e.Error, StringComparison.Ordinal));
+        Assert.Equal(requests, warehouse.Requests("WH-EAST", "count-1"));
+        Assert.Equal(98, (await World.StockAsync("WH-EAST"))["A"]);
+    }
+
     [Fact]
     public async Task An_unreachable_warehouse_endpoint_is_retried()
     {

@@ -18,6 +18,7 @@ public sealed class WebhookSignatureTests
     public void Signing_the_specifications_test_vector_gives_its_published_signature()
     {
         Assert.Equal(Expected, WebhookSignature.Sign(Secret, MessageId, Timestamp, Payload));
+        Assert.Equal(Expected, StandardWebhooksCheck.Sign(Secret, MessageId, SentAt, Encoding.UTF8.GetBytes(Payload)));
     }
 
     [Fact]

@@ -18,6 +18,9 @@ public sealed class WebhookSsrfTests : IAsyncLifetime
     [InlineData("https://[fd00::1]/hook", "fd00::1", "unique-local")]
     [InlineData("http://100.64.0.1/hook", "100.64.0.1", "carrier-grade NAT")]
     [InlineData("http://0.0.0.0/hook", "0.0.0.0", "unspecified")]
+    [InlineData("http://[2002:a9fe:a9fe::1]/latest/meta-data/", "2002:a9fe:a9fe::1", "a 6to4 address (2002::/16) of 169.254.169.254, a link-local address")]
+    [InlineData("http://[64:ff9b::a00:1]/hook", "64:ff9b::a00:1", "a NAT64 address (64:ff9b::/96) of 10.0.0.1, a private address (10.0.0.0/8)")]
+    [InlineData("http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "a Teredo address (2001::/32)")]
     public async Task A_delivery_to_a_refused_address_is_dead_at_once_with_the_reason(string url, string address, string what)
     {
         await using var hooks = await WebhookHarness.StartAsync(_schema, new() { ["App:Webhooks:AllowLoopback"] = "false" });

@@ -17,7 +17,6 @@ namespace Jobs.Inventory.Snapshots;
 /// </summary>
 internal sealed class SnapshotSource(
     IHttpClientFactory httpClients,
-    OutboundPipelines pipelines,
     IOptions<InventoryOptions> options,
     TimeProvider timeProvider,
     ILogger<SnapshotSource> logger)
@@ -47,14 +46,21 @@ internal sealed class SnapshotSource(
         else
         {
             var uri = new Uri(Root(warehouse.Code), $"{Uri.EscapeDataString(warehouse.Code)}/snapshots/");
-            using var response = await SendAsync(uri, "application/json", HttpCompletionOption.ResponseContentRead, cancellationToken);
+            using var response = await SendAsync(uri, "application/json", cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 throw new PermanentJobFailureException(
                     $"Warehouse '{warehouse.Code}' is unknown to its endpoint: {uri} answered 404 {await ReadSnippetAsync(response, cancellationToken)}".TrimEnd());
             }
             await ThrowUnlessSuccessAsync(response, uri, cancellationToken);
-            ids = await response.Content.ReadFromJsonAsync<string[]>(cancellationToken) ?? [];
+            try
+            {
+                ids = await ResponseBody.ReadAsync(ct => response.Content.ReadFromJsonAsync<string[]>(ct), _options.RequestTimeout, cancellationToken) ?? [];
+            }
+            catch (TimeoutRejectedException e)
+            {
+                throw Unavailable(uri, $"the list of snapshots did not arrive within {_options.RequestTimeout.TotalSeconds:0.###} s", TimeSpan.Zero, e);
+            }
         }
         return ids.Where(id => id != Latest).Order(StringComparer.Ordinal).LastOrDefault();
     }
@@ -96,7 +102,7 @@ internal sealed class SnapshotSource(
         var uri = new Uri(Root(warehouse), $"{Uri.EscapeDataString(warehouse)}/snapshots/{Uri.EscapeDataString(snapshotId)}");
         // Only the wait for the response headers is bounded here; the body streams into the
         // database under the job's own timeout.
-        var response = await SendAsync(uri, "text/csv", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var response = await SendAsync(uri, "text/csv", cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return new OpenedSnapshot(await response.Content.ReadAsStreamAsync(cancellationToken), uri.ToString(), response);
@@ -113,23 +119,22 @@ internal sealed class SnapshotSource(
         }
     }
 
-    /// <summary>One GET through the warehouse's pipeline; failures to get an answer become retryable.</summary>
-    private async Task<HttpResponseMessage> SendAsync(Uri uri, string accept, HttpCompletionOption completion, CancellationToken cancellationToken)
+    /// <summary>
+    /// One GET, bounded until its response headers by the client's resilience handler; failures to
+    /// get an answer become retryable. The caller reads the body.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(Uri uri, string accept, CancellationToken cancellationToken)
     {
-        var policy = new OutboundPolicy { AttemptTimeout = _options.RequestTimeout };
         var http = httpClients.CreateClient(HttpClientName);
         try
         {
-            return await pipelines.For(ReconcileInventoryArgs.Kind, uri, policy).ExecuteAsync(async token =>
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-                request.Headers.Accept.ParseAdd(accept);
-                return await http.SendAsync(request, completion, token);
-            }, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.Accept.ParseAdd(accept);
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (BrokenCircuitException e)
         {
-            throw Unavailable(uri, $"its circuit is open after repeated failures", e.RetryAfter ?? policy.BreakDuration, e);
+            throw Unavailable(uri, $"its circuit is open after repeated failures", e.RetryAfter ?? TimeSpan.Zero, e);
         }
         catch (TimeoutRejectedException e)
         {
@@ -165,9 +170,17 @@ internal sealed class SnapshotSource(
 
     private TimeSpan RetryAfter(HttpResponseMessage response) => RetryAfterHeader.Wait(response, timeProvider) ?? TimeSpan.Zero;
 
-    private static async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<string> ReadSnippetAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        string text;
+        try
+        {
+            text = await ResponseBody.ReadAsync(response.Content.ReadAsStringAsync, _options.RequestTimeout, cancellationToken);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return "(its body did not arrive in time)";
+        }
         text = text.ReplaceLineEndings(" ").Trim();
         return text.Length <= 200 ? text : text[..200] + "...";
     }
