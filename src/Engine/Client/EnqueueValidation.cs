@@ -63,6 +63,23 @@ internal static class EnqueueValidation
         {
             Fail(where, nameof(EnqueueOptions.IdempotencyKey), "must be 1 to 512 characters");
         }
+        CheckContinuation(where, options);
+    }
+
+    private static void CheckContinuation(string where, EnqueueOptions options)
+    {
+        if (options.After is < 1)
+        {
+            Fail(where, nameof(EnqueueOptions.After), $"must be the id of the job this one continues (got {options.After})");
+        }
+        if (!Enum.IsDefined(options.ContinueWhen))
+        {
+            Fail(where, nameof(EnqueueOptions.ContinueWhen), $"must be Succeeded or Finished (got {options.ContinueWhen})");
+        }
+        if (options.Id is < 1)
+        {
+            Fail(where, nameof(EnqueueOptions.Id), $"must be an id reserved with ReserveIdsAsync (got {options.Id})");
+        }
     }
 
     private static void Fail(string where, string option, string problem) =>
