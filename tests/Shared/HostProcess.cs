@@ -54,6 +54,14 @@ public sealed class HostProcess : IDisposable
             ["Dashboard__SecureCookies"] = "false",
         }, settings);
 
+    /// <summary>Starts another host executable copied beside the tests (a test host program), with the worker's fast heartbeat.</summary>
+    public static HostProcess StartHost(string assembly, TestSchema schema, IReadOnlyDictionary<string, string>? settings = null) =>
+        Start(assembly, schema, new Dictionary<string, string>
+        {
+            ["Jobs__Server__HeartbeatInterval"] = "00:00:00.200",
+            ["Jobs__Server__ServerTimeout"] = "00:00:02",
+        }, settings);
+
     private static HostProcess Start(string assembly, TestSchema schema, Dictionary<string, string> defaults, IReadOnlyDictionary<string, string>? settings)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, assembly);

@@ -49,4 +49,23 @@ public sealed record EnqueueOptions
 
     /// <summary>Free-form data kept with the job (shown in the dashboard, not passed to the handler's args).</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>
+    /// Makes the job a continuation of this job id: it waits (<see cref="States.JobState.Awaiting"/>)
+    /// until that job finishes, then runs as <see cref="ContinueWhen"/> says. Enqueued after a job that
+    /// has already finished, it runs (or is cancelled) at once. The job must exist.
+    /// </summary>
+    public long? After { get; init; }
+
+    /// <summary>
+    /// With <see cref="After"/>: run once the parent succeeded (the default), or once it succeeded or
+    /// was cancelled.
+    /// </summary>
+    public ContinueWhen ContinueWhen { get; init; } = ContinueWhen.Succeeded;
+
+    /// <summary>
+    /// The job's id, reserved beforehand with <see cref="IJobClient.ReserveIdsAsync"/>, for callers
+    /// that must name a job before it exists. The database refuses an id it never handed out.
+    /// </summary>
+    public long? Id { get; init; }
 }

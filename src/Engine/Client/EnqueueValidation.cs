@@ -109,6 +109,23 @@ internal static class EnqueueValidation
                 }
             }
         }
+        CheckContinuation(where, options);
+    }
+
+    private static void CheckContinuation(string where, EnqueueOptions options)
+    {
+        if (options.After is < 1)
+        {
+            Fail(where, nameof(EnqueueOptions.After), $"must be the id of the job this one continues (got {options.After})");
+        }
+        if (!Enum.IsDefined(options.ContinueWhen))
+        {
+            Fail(where, nameof(EnqueueOptions.ContinueWhen), $"must be Succeeded or Finished (got {options.ContinueWhen})");
+        }
+        if (options.Id is < 1)
+        {
+            Fail(where, nameof(EnqueueOptions.Id), $"must be an id reserved with ReserveIdsAsync (got {options.Id})");
+        }
     }
 
     /// <summary>The exception for arguments holding text PostgreSQL cannot store, naming where in them it is.</summary>

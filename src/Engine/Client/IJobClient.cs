@@ -35,6 +35,12 @@ public interface IJobClient
     Task<IReadOnlyList<EnqueuedJob>> EnqueueManyAsync(NpgsqlTransaction transaction, IReadOnlyCollection<JobRequest> requests,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Draws <paramref name="count"/> job ids ahead of enqueueing, for callers that must name a job
+    /// before it exists (give one as <see cref="EnqueueOptions.Id"/>). An id never used is skipped.
+    /// </summary>
+    Task<IReadOnlyList<long>> ReserveIdsAsync(int count, CancellationToken cancellationToken = default);
+
     /// <summary>Reads a job, or null when there is none with this id.</summary>
     Task<JobInfo?> GetAsync(long id, CancellationToken cancellationToken = default);
 

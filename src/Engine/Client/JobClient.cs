@@ -33,6 +33,13 @@ internal sealed class JobClient(JobStore store, JobsMetrics metrics) : IJobClien
         return await EnqueueAllAsync(requests, transaction, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<long>> ReserveIdsAsync(int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 10_000);
+        return await store.ReserveIdsAsync(count, cancellationToken);
+    }
+
     public Task<JobInfo?> GetAsync(long id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
 
     public async Task<bool> RequeueAsync(long id, CancellationToken cancellationToken = default) =>

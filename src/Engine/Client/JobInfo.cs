@@ -45,6 +45,10 @@ public sealed record JobInfo
     public IReadOnlyList<JobError> Errors { get; init; } = [];
     /// <summary>Its metadata as JSON.</summary>
     public string? MetadataJson { get; init; }
+    /// <summary>The job it continues (<see cref="EnqueueOptions.After"/>), if it is a continuation.</summary>
+    public long? After { get; init; }
+    /// <summary>When it runs after <see cref="After"/> finished.</summary>
+    public ContinueWhen ContinueWhen { get; init; }
 }
 
 /// <summary>One failed attempt.</summary>

@@ -131,6 +131,10 @@ internal sealed partial class JobExecutor(
                     DelayMs: (long)snooze.Delay.TotalMilliseconds, Refund: 1));
             case PermanentJobFailureException:
                 return Dead(job, started, error.GetType().FullName!, error.Message, error);
+            case CancelJobException:
+                LogCancelledByHandler(logger, job.Id, job.Kind, job.Attempt, error.Message);
+                return new Outcome("cancelled", new Completion(job.Id, job.Attempt, job.ClaimedAt, JobState.Cancelled,
+                    ErrorJson: ErrorEntry(job, started, error.GetType().FullName!, error.Message, error)), error.Message);
             case RetryJobException retry:
                 return Retry(job, registration, started, error.GetType().FullName!, error.Message, error, retry.RetryAfter);
             default:
@@ -256,6 +260,9 @@ internal sealed partial class JobExecutor(
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning,
         Message = "Job {JobId} ({Kind}) attempt {Attempt} was slow: {ElapsedMs:0} ms, {Outcome} (slow after {SlowThreshold}; Slow={Slow})")]
     private static partial void LogSlow(ILogger logger, long jobId, string kind, int attempt, double elapsedMs, string outcome, TimeSpan slowThreshold, bool slow);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) attempt {Attempt} cancelled by its handler: {Reason}")]
+    private static partial void LogCancelledByHandler(ILogger logger, long jobId, string kind, int attempt, string reason);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Job {JobId} ({Kind}) attempt {Attempt} ignored its cancellation token for {Grace}; recorded without waiting for it")]
     private static partial void LogAbandoned(ILogger logger, long jobId, string kind, int attempt, TimeSpan grace);

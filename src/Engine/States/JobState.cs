@@ -45,4 +45,12 @@ public enum JobState
     /// cancellation token fire. Hangfire: Deleted.
     /// </summary>
     Cancelled,
+
+    /// <summary>
+    /// A continuation waiting for the job it continues (<see cref="Client.EnqueueOptions.After"/>) to
+    /// finish. When that job succeeds it becomes <see cref="Available"/>; when that job is cancelled
+    /// it becomes available or cancelled, as its <see cref="Client.ContinueWhen"/> says. A dead parent
+    /// releases nothing: it may be requeued, and succeed. Hangfire: Awaiting.
+    /// </summary>
+    Awaiting,
 }

@@ -16,6 +16,7 @@ public static class JobStates
         JobState.Retrying => "retrying",
         JobState.Dead => "dead",
         JobState.Cancelled => "cancelled",
+        JobState.Awaiting => "awaiting",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown job state."),
     };
 
@@ -29,6 +30,7 @@ public static class JobStates
         "retrying" => JobState.Retrying,
         "dead" => JobState.Dead,
         "cancelled" => JobState.Cancelled,
+        "awaiting" => JobState.Awaiting,
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown job state."),
     };
 

@@ -70,6 +70,12 @@ internal static class EnqueueJson
         if ((options.CorrelationId ?? JobCorrelation.CurrentId) is { } correlationId) writer.WriteString("correlation_id", correlationId);
         if (options.PartitionKey is { } partitionKey) writer.WriteString("partition_key", partitionKey);
         if (options.IdempotencyKey is { } idempotencyKey) writer.WriteString("idempotency_key", idempotencyKey);
+        if (options.Id is { } id) writer.WriteNumber("id", id);
+        if (options.After is { } after)
+        {
+            writer.WriteNumber("after", after);
+            writer.WriteString("continue_when", options.ContinueWhen == ContinueWhen.Finished ? "finished" : "succeeded");
+        }
         var metadata = options.Metadata;
         // The trace context current at enqueue goes with the job, unless the caller set its own.
         var traced = trace is not null && metadata?.ContainsKey(JobsTracing.TraceParentKey) != true;

@@ -55,16 +55,27 @@ internal sealed class JobSql(string s)
     // the claim's time: a late write from an attempt that was rescued, cancelled or handed back
     // changes nothing. Jobs claimed by one statement share that time, so @claimed_at is short.
     // A finished limited job frees a slot that servers elsewhere may be waiting for: wake its queue.
+    // Jobs that others continue release those continuations; for the rest nothing more runs.
     public string CompleteSucceeded { get; } = $"""
         with done as (
             update {s}.job j
                set state = 'succeeded', finalized_at = now(), server_id = null
              where j.id = any (@ids) and j.state = 'running' and j.attempted_at = any (@claimed_at)
-            returning j.queue, j.limited
+            returning j.id, j.queue, j.limited, j.has_dependents
         )
-        select count(*) from (select distinct queue from done where limited) q
-         cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n
+        select (select count(*) from (select distinct queue from done where limited) q
+                 cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n),
+               {ReleaseDependents(s, "done", "succeeded", "has_dependents")}
         """;
+
+    /// <summary>
+    /// Releases the continuations of the rows of <paramref name="rows"/> that match <paramref name="where"/>
+    /// (finished with <paramref name="outcome"/>). The function runs only when there are such rows, and it
+    /// reads a fresh snapshot: a continuation committed while this statement waited for its parent's row
+    /// lock is released too (see migration 0007).
+    /// </summary>
+    private static string ReleaseDependents(string s, string rows, string outcome, string where) =>
+        $"(select {s}.release_dependents(array_agg(id), '{outcome}') from {rows} where {where} having count(*) > 0)";
 
     // Every other outcome: failed (retrying or dead), snoozed, handed back, permanently failed. Each
     // job's values are found by its position in @ids (these batches are small: failures are rare).
@@ -84,10 +95,12 @@ internal sealed class JobSql(string s)
                    errors = case when (@errors)[array_position(@ids, j.id)] is null then j.errors
                                  else coalesce(j.errors, '[]'::jsonb) || jsonb_build_array((@errors)[array_position(@ids, j.id)]::jsonb) end
              where j.id = any (@ids) and j.state = 'running' and j.attempted_at = (@claimed_at)[array_position(@ids, j.id)]
-            returning j.queue, j.state, j.limited
+            returning j.id, j.queue, j.state, j.limited, j.has_dependents
         )
-        select count(*) from (select distinct queue from done where state = 'available' or limited) q
-         cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n
+        select (select count(*) from (select distinct queue from done where state = 'available' or limited) q
+                 cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n),
+               {ReleaseDependents(s, "done", "succeeded", "has_dependents and state = 'succeeded'")},
+               {ReleaseDependents(s, "done", "cancelled", "has_dependents and state = 'cancelled'")}
         """;
 
     // Pausing a queue stops every server claiming from it; the 'p' notification makes them look now.
@@ -121,9 +134,12 @@ internal sealed class JobSql(string s)
         $"j.id, j.kind, j.queue, j.state, j.priority, j.args::text as args_json, j.attempt, j.max_attempts, {Readable("j.created_at")} as created_at, " +
         $"{Readable("j.scheduled_at")} as scheduled_at, {Readable("j.attempted_at")} as attempted_at, {Readable("j.finalized_at")} as finalized_at, " +
         "j.attempted_by as server_id, j.timeout_ms, j.tags, j.correlation_id, " +
-        "j.partition_key, j.idempotency_key, j.errors::text as errors_json, j.metadata::text as metadata_json";
+        "j.partition_key, j.idempotency_key, j.errors::text as errors_json, j.metadata::text as metadata_json, j.parent_id, j.continue_when";
 
     public string GetJob { get; } = $"select {JobColumns} from {s}.job j where j.id = @id";
+
+    // Draws ids from the job table's own sequence: insert_jobs accepts an id only once the sequence handed it out.
+    public string ReserveIds { get; } = $"select array(select nextval('{s}.job_id_seq') from generate_series(1, @count))";
 
     // Operator actions over every job a filter matches, each one statement. A requeued job that
     // spent its attempts gets one more, so retrying a dead job runs it; one that spent all 32767 an
@@ -134,7 +150,7 @@ internal sealed class JobSql(string s)
                set state = 'available', scheduled_at = now(), finalized_at = null,
                    attempt = least(j.attempt, 32766),
                    max_attempts = greatest(j.max_attempts, least(j.attempt, 32766) + 1)
-             where {where} and j.state in ('scheduled', 'retrying', 'dead', 'cancelled', 'succeeded')
+             where {where} and j.state in ('scheduled', 'retrying', 'dead', 'cancelled', 'succeeded', 'awaiting')
             returning j.queue
         ), woken as (
             select count(*) from (select distinct queue from moved) q
@@ -144,28 +160,31 @@ internal sealed class JobSql(string s)
         """;
 
     // Running jobs among them learn of it through the 'c' notification: each server then checks
-    // which of its attempts the database no longer holds.
+    // which of its attempts the database no longer holds. Continuations of the cancelled jobs are released.
     public string CancelMatching(string where) => $"""
         with cancelled as (
             update {s}.job j
                set state = 'cancelled', finalized_at = now(), server_id = null
-             where {where} and j.state in ('scheduled', 'available', 'running', 'retrying')
-            returning j.id
+             where {where} and j.state in ('scheduled', 'available', 'running', 'retrying', 'awaiting')
+            returning j.id, j.has_dependents
         ), told as (
             select count(*) from (select 1 where exists (select 1 from cancelled)) c
              cross join lateral (select pg_notify('{s}_events', 'c')) n
         )
         select (select count(*) from cancelled)::int + 0 * (select count(*) from told)::int
+             + 0 * coalesce({ReleaseDependents(s, "cancelled", "cancelled", "has_dependents")}, 0)
         """;
 
+    // A deleted job that others continue counts as cancelled for them.
     public string DeleteMatching(string where) => $"""
         with deleted as (
-            delete from {s}.job j where {where} returning j.state
+            delete from {s}.job j where {where} returning j.id, j.state, j.has_dependents
         ), told as (
             select count(*) from (select 1 where exists (select 1 from deleted where state = 'running')) c
              cross join lateral (select pg_notify('{s}_events', 'c')) n
         )
         select (select count(*) from deleted)::int + 0 * (select count(*) from told)::int
+             + 0 * coalesce({ReleaseDependents(s, "deleted", "deleted", "has_dependents")}, 0)
         """;
 
     public string RegisterServer { get; } = $"""
@@ -202,7 +221,7 @@ internal sealed class JobSql(string s)
            set limited = u.limited
           from upserted u
          where j.kind = u.kind and j.limited <> u.limited
-           and j.state in ('available', 'scheduled', 'retrying')
+           and j.state in ('available', 'scheduled', 'retrying', 'awaiting')
         """;
 
     // Recurring schedules -----------------------------------------------------------------------
@@ -280,6 +299,7 @@ internal sealed class JobSql(string s)
         union all select 'running', (select count(*) from (select 1 from {s}.job where server_id is not null limit @cap) x)
         union all select 'dead', (select count(*) from (select 1 from {s}.job where state = 'dead' limit @cap) x)
         union all select 'cancelled', (select count(*) from (select 1 from {s}.job where state = 'cancelled' limit @cap) x)
+        union all select 'awaiting', (select count(*) from (select 1 from {s}.job where state = 'awaiting' limit @cap) x)
         """;
 
     // The planner's own estimate of jobs per state: table size times the state's frequency from the
@@ -583,13 +603,17 @@ internal sealed class JobSql(string s)
         """;
 
     // Deletes finished jobs past their retention, one batch per state per statement (succeeded
-    // ones found through the BRIN index, dead and cancelled through job_failed).
+    // ones found through the BRIN index, dead and cancelled through job_failed). A pruned dead job
+    // that others still await counts as deleted for them.
     public string Prune { get; } = $"""
         with doomed as (
             select id from {s}.job
              where state = @state and finalized_at < now() - @age_ms * interval '1 millisecond'
              limit @limit
+        ), pruned as (
+            delete from {s}.job j using doomed d where j.id = d.id
+            returning j.id, j.has_dependents
         )
-        delete from {s}.job j using doomed d where j.id = d.id
+        select (select count(*) from pruned)::int + 0 * coalesce({ReleaseDependents(s, "pruned", "deleted", "has_dependents")}, 0)
         """;
 }

@@ -53,6 +53,13 @@ internal sealed partial class JobStore
         }
     }
 
+    public async Task<long[]> ReserveIdsAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(Sql.ReserveIds);
+        command.Parameters.Add(Param("count", count));
+        return (long[])(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<JobInfo?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
@@ -118,6 +125,8 @@ internal sealed partial class JobStore
         public string? idempotency_key { get; init; }
         public string? errors_json { get; init; }
         public string? metadata_json { get; init; }
+        public long? parent_id { get; init; }
+        public string? continue_when { get; init; }
 
         public JobInfo ToInfo() => new()
         {
@@ -141,6 +150,8 @@ internal sealed partial class JobStore
             IdempotencyKey = idempotency_key,
             Errors = ErrorJson.Read(errors_json, DbTime.Utc(attempted_at ?? created_at)),
             MetadataJson = metadata_json,
+            After = parent_id,
+            ContinueWhen = continue_when == "finished" ? Client.ContinueWhen.Finished : Client.ContinueWhen.Succeeded,
         };
 
     }

@@ -48,7 +48,7 @@ internal sealed partial class JobStore
     /// <summary>Deletes up to <paramref name="limit"/> jobs in <paramref name="state"/> finished more than <paramref name="age"/> ago.</summary>
     public Task<int> PruneAsync(JobState state, TimeSpan age, int limit, CancellationToken cancellationToken) =>
         WithMaintenanceLockAsync(MaintenanceLock.Prune, 0, (connection, transaction) =>
-            connection.ExecuteAsync(new CommandDefinition(
+            connection.ExecuteScalarAsync<int>(new CommandDefinition(
                 Sql.Prune, new { state = state.ToDb(), age_ms = (long)age.TotalMilliseconds, limit }, transaction,
                 cancellationToken: cancellationToken)), cancellationToken);
 }
