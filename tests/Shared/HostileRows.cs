@@ -69,6 +69,10 @@ public static class HostileRows
                         ('[{"attempt": -5, "at": "2026-01-01T00:00:00Z", "type": "X", "error": "ok"}, 42, "text", null, [],
                            {"attempt": 2, "error": "' || repeat('e', 100000) || '"}, {}]')::jsonb)
                 """,
+            ["awaiting a parent that never existed, since the year 60000"] = """
+                insert into {s}.job (kind, queue, state, args, max_attempts, created_at, scheduled_at, parent_id, continue_when)
+                values (@kind, 'default', 'awaiting', '{"tag": "orphan"}', 3, '60000-01-01 00:00:00+00', 'infinity', 9223372036854775807, 'succeeded')
+                """,
         };
         var ids = new Dictionary<string, long>();
         foreach (var (name, sql) in rows)
