@@ -100,6 +100,24 @@ public sealed class RecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Disposing_the_server_while_the_host_stops_it_waits_for_that_stop_to_finish()
+    {
+        await using var engine = await TestEngine.StartAsync(_schema, jobs => jobs.AddTestHandlers(), services: s => s.AddSingleton(_probe));
+        var job = await engine.Client.EnqueueAsync(new HoldArgs(1_000));
+        await Eventually.TrueAsync(() => Task.FromResult(_probe.Count(job.Id) == 1), "the job to start");
+
+        // The host's stop drains the running job; a dispose arriving meanwhile must neither return
+        // early nor pull the server's token source from under that stop.
+        var stopping = engine.Server.StopAsync(CancellationToken.None);
+        await engine.Server.DisposeAsync();
+
+        Assert.True(stopping.IsCompleted, "dispose returned while the stop it joined was still draining");
+        await stopping;
+        Assert.Equal(JobState.Succeeded, (await engine.Client.GetAsync(job.Id))!.State);
+        Assert.Equal(0L, await _schema.ScalarAsync<long>("select count(*) from {s}.server"));
+    }
+
+    [Fact]
     public async Task Jobs_handed_back_at_shutdown_run_on_the_next_server()
     {
         var first = await TestEngine.StartAsync(_schema, jobs => jobs.AddTestHandlers(), new Dictionary<string, string?>
