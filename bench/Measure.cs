@@ -12,7 +12,7 @@ namespace Jobs.Bench;
 
 internal static class Measure
 {
-    public static async Task<double> DrainAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs, int concurrency)
+    public static async Task<double> DrainAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs, int concurrency, Costs costs)
     {
         var probe = new BenchProbe();
         using (var seeder = Build(connectionString, schema, concurrency, server: false, probe))
@@ -32,8 +32,9 @@ internal static class Measure
             await connection.ExecuteAsync("checkpoint", commandType: System.Data.CommandType.Text);
         }
 
+        await costs.StartAsync();
         await using var monitor = await admin.OpenConnectionAsync();
-        using var host = Build(connectionString, schema, concurrency, server: true, probe);
+        var host = Build(connectionString, schema, concurrency, server: true, probe);
         await host.StartAsync();
         while (probe.Handled < jobs)
         {
@@ -46,17 +47,19 @@ internal static class Measure
         var done = Stopwatch.GetTimestamp();
         var seconds = Stopwatch.GetElapsedTime(probe.FirstStart, done).TotalSeconds;
         await host.StopAsync();
+        host.Dispose();
+        await costs.StopAsync("drain", jobs);
         return jobs / seconds;
     }
 
-    public static Task<double> BulkEnqueueAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs)
+    public static Task<double> BulkEnqueueAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs, Costs costs)
     {
         var requests = Requests(0, jobs);
-        return EnqueueRateAsync(admin, connectionString, schema, jobs, client => client.EnqueueManyAsync(requests));
+        return EnqueueRateAsync(admin, connectionString, schema, jobs, costs, "enqueue bulk", client => client.EnqueueManyAsync(requests));
     }
 
-    public static Task<double> SingleEnqueueAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs) =>
-        EnqueueRateAsync(admin, connectionString, schema, jobs, async client =>
+    public static Task<double> SingleEnqueueAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs, Costs costs) =>
+        EnqueueRateAsync(admin, connectionString, schema, jobs, costs, "enqueue single", async client =>
         {
             for (var i = 0; i < jobs; i++)
             {
@@ -66,9 +69,9 @@ internal static class Measure
 
     /// <summary>Jobs per second of <paramref name="enqueue"/>, from an empty table after a checkpoint, as the peers measure it.</summary>
     private static async Task<double> EnqueueRateAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs,
-        Func<IJobClient, Task> enqueue)
+        Costs costs, string phase, Func<IJobClient, Task> enqueue)
     {
-        using var host = Build(connectionString, schema, 1, server: false, new BenchProbe());
+        var host = Build(connectionString, schema, 1, server: false, new BenchProbe());
         await host.StartAsync();
         await ResetAsync(admin, schema);
         await using (var connection = await admin.OpenConnectionAsync())
@@ -76,11 +79,14 @@ internal static class Measure
             await connection.ExecuteAsync("checkpoint", commandType: System.Data.CommandType.Text);
         }
         var client = host.Services.GetRequiredService<IJobClient>();
+        await costs.StartAsync();
         var started = Stopwatch.GetTimestamp();
         await enqueue(client);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await Verify(admin, schema, jobs);
         await host.StopAsync();
+        host.Dispose();
+        await costs.StopAsync(phase, jobs);
+        await Verify(admin, schema, jobs);
         return jobs / seconds;
     }
 

@@ -8,6 +8,7 @@
 #   scripts/pg.sh throwaway DB CMD...   run CMD with ConnectionStrings__Jobs set to a server started
 #                                       for it on a free port (data in a temporary folder, removed after)
 #
+# PG_OPTIONS adds server settings at start, e.g. PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements".
 # PostgreSQL refuses to run as root: as root, the server runs as the `postgres` OS user.
 set -euo pipefail
 
@@ -49,7 +50,7 @@ start() {
   fi
   if ! as_pg "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 start \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir/data -c max_connections=300 -c fsync=${PG_FSYNC:-on}" >/dev/null \
+      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir/data -c max_connections=300 -c fsync=${PG_FSYNC:-on} ${PG_OPTIONS:-}" >/dev/null \
       || { tail -20 "$dir/data/server.log" >&2; return 1; }
   fi
   "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "select 1 from pg_database where datname = '$db'" | grep -q 1 \
