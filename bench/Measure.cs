@@ -40,7 +40,7 @@ internal static class Measure
         {
             await Task.Delay(5);
         }
-        while (await monitor.ExecuteScalarAsync<long>($"select count(*) from {schema}.job where state <> 'succeeded'") > 0)
+        while (await monitor.ExecuteScalarAsync<long>($"select count(*) from {schema}.job where id > @floor and state <> 'succeeded'", new { floor = History.Floor }) > 0)
         {
             await Task.Delay(5);
         }
@@ -50,6 +50,14 @@ internal static class Measure
         host.Dispose();
         await costs.StopAsync("drain", jobs);
         return jobs / seconds;
+    }
+
+    /// <summary>Creates or migrates the schema, as any host of the engine does at start.</summary>
+    public static async Task PrepareSchemaAsync(string connectionString, string schema)
+    {
+        using var host = Build(connectionString, schema, 1, server: false, new BenchProbe());
+        await host.StartAsync();
+        await host.StopAsync();
     }
 
     public static Task<double> BulkEnqueueAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs, Costs costs)
@@ -91,13 +99,13 @@ internal static class Measure
     }
 
     public static async Task<(double P50, double P95, double P99)> LatencyAsync(NpgsqlDataSource admin, string connectionString, string schema,
-        int jobs, TimeSpan gap, int concurrency)
+        int jobs, TimeSpan gap, int concurrency, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var probe = new BenchProbe { StartedAt = new long[jobs] };
         using var producer = Build(connectionString, schema, concurrency, server: false, probe);
         await producer.StartAsync();
         await ResetAsync(admin, schema);
-        using var worker = Build(connectionString, schema, concurrency, server: true, probe);
+        using var worker = Build(connectionString, schema, concurrency, server: true, probe, settings);
         await worker.StartAsync();
         await Task.Delay(2000); // let the server go idle, as the peers' benchmarks do
 
@@ -143,20 +151,23 @@ internal static class Measure
     private static async Task ResetAsync(NpgsqlDataSource admin, string schema)
     {
         await using var connection = await admin.OpenConnectionAsync();
-        await connection.ExecuteAsync($"truncate {schema}.job; delete from {schema}.server;");
+        await connection.ExecuteAsync(History.Floor == 0
+            ? $"truncate {schema}.job; delete from {schema}.server;"
+            : $"delete from {schema}.job where id > {History.Floor}; delete from {schema}.server;");
     }
 
     private static async Task Verify(NpgsqlDataSource admin, string schema, int expected)
     {
         await using var connection = await admin.OpenConnectionAsync();
-        var count = await connection.ExecuteScalarAsync<long>($"select count(*) from {schema}.job");
+        var count = await connection.ExecuteScalarAsync<long>($"select count(*) from {schema}.job where id > @floor", new { floor = History.Floor });
         if (count != expected)
         {
             throw new InvalidOperationException($"expected {expected} jobs, found {count}");
         }
     }
 
-    private static IHost Build(string connectionString, string schema, int concurrency, bool server, BenchProbe probe)
+    private static IHost Build(string connectionString, string schema, int concurrency, bool server, BenchProbe probe,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -165,6 +176,7 @@ internal static class Measure
             ["Jobs:Schema"] = schema,
             ["Jobs:Server:Queues:default"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? (History.Floor > 0 ? History.Keep : new Dictionary<string, string?>()));
         // Engine settings may be overridden for experiments, e.g. Jobs__Server__PrefetchLimit=1000.
         builder.Configuration.AddEnvironmentVariables();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
