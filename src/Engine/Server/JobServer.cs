@@ -82,6 +82,9 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
     /// <summary>True while the LISTEN connection is up.</summary>
     public bool IsListening => _listener.IsConnected;
 
+    /// <summary>True when this server polls by design: only a pooler in transaction mode reaches the database (see <see cref="JobsOptions.Pooler"/>).</summary>
+    public bool IsPollingOnly => _listener.IsPollingOnly;
+
     /// <summary>True once the server was told to stop (it may still be draining).</summary>
     public bool IsStopping => Volatile.Read(ref _state) == 2;
 

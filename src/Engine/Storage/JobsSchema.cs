@@ -31,7 +31,19 @@ public sealed class JobsSchema(Migrator migrator, IOptions<JobsOptions> options,
             }
             if (options.Value.MigrateOnStart)
             {
-                await migrator.MigrateAsync(cancellationToken);
+                try
+                {
+                    await migrator.MigrateAsync(cancellationToken);
+                }
+                catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.ProtocolViolation && options.Value.Pooler == JobsPooler.None)
+                {
+                    // PgBouncer answers a startup packet it does not accept (the options parameter that
+                    // carries jit=off) with 08P01; PostgreSQL itself never refuses it so.
+                    throw new InvalidOperationException(
+                        "The server refused the connection's startup parameters (SQLSTATE 08P01, " + e.MessageText + "): " +
+                        "is ConnectionStrings:Jobs a connection pooler such as PgBouncer? Set Jobs:Pooler=Transaction " +
+                        "(or Session, after its pool mode) and, for LISTEN and the migration lock, ConnectionStrings:JobsDirect.", e);
+                }
             }
             else
             {
