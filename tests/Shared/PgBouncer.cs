@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace Jobs.Testing;
@@ -29,8 +28,8 @@ public sealed class PgBouncer : IAsyncDisposable
         var direct = new NpgsqlConnectionStringBuilder(TestDatabase.ConnectionString);
         var directory = Path.Combine(Path.GetTempPath(), "jobs-pgbouncer-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
-        var port = FreePort();
-        await RunAsync("start", directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        var port = Scripts.FreePort();
+        await Scripts.RunAsync("pgbouncer.sh", "start", directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             direct.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), mode, poolSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var pooled = new NpgsqlConnectionStringBuilder(TestDatabase.ConnectionString) { Host = "127.0.0.1", Port = port };
         return new PgBouncer(directory, port, pooled.ConnectionString);
@@ -38,7 +37,7 @@ public sealed class PgBouncer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await RunAsync("stop", _directory);
+        await Scripts.RunAsync("pgbouncer.sh", "stop", _directory);
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -49,30 +48,5 @@ public sealed class PgBouncer : IAsyncDisposable
         catch (UnauthorizedAccessException)
         {
         }
-    }
-
-    private static async Task RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Path.Combine(Repository.Root, "scripts", "pgbouncer.sh"), arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"scripts/pgbouncer.sh {string.Join(' ', arguments)} failed ({process.ExitCode}; .ci/run installs pgbouncer): {await output}{await error}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
