@@ -3,7 +3,7 @@
 #
 #   scripts/pg.sh start DIR PORT [DB]   init (once) and start a server with its data under DIR,
 #                                       listening on 127.0.0.1:PORT; create DB if missing
-#   scripts/pg.sh stop DIR              stop it
+#   scripts/pg.sh stop DIR [MODE]       stop it (pg_ctl's mode: fast, the default; immediate is a crash)
 #   scripts/pg.sh url PORT [DB]         print the Npgsql connection string
 #   scripts/pg.sh throwaway DB CMD...   run CMD with ConnectionStrings__Jobs set to a server started
 #                                       for it on a free port (data in a temporary folder, removed after)
@@ -74,9 +74,9 @@ start() {
 }
 
 stop() {
-  local dir=$1 bin
+  local dir=$1 mode=${2:-fast} bin
   bin=$(pg_bin)
-  [ -f "$dir/data/PG_VERSION" ] && as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  [ -f "$dir/data/PG_VERSION" ] && as_pg "$bin/pg_ctl" -D "$dir/data" -m "$mode" -w stop >/dev/null 2>&1 || true
 }
 
 url() {
@@ -123,5 +123,5 @@ case "$cmd" in
   throwaway) throwaway "$@" ;;
   replica) replica "$@" ;;
   promote) promote "$@" ;;
-  *) echo "usage: scripts/pg.sh start DIR PORT [DB] | stop DIR | url PORT [DB] | throwaway DB CMD... | replica DIR PORT PRIMARY_PORT | promote DIR" >&2; exit 2 ;;
+  *) echo "usage: scripts/pg.sh start DIR PORT [DB] | stop DIR [MODE] | url PORT [DB] | throwaway DB CMD... | replica DIR PORT PRIMARY_PORT | promote DIR" >&2; exit 2 ;;
 esac
