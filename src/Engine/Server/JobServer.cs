@@ -116,7 +116,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
         var limited = _registry.LimitedKinds;
         foreach (var (queue, workers) in queues)
         {
-            _queues[queue] = new QueueWorker(queue, workers, options, _store, _executor, _pauses, limited, Identity.Id, _timeProvider, _logger);
+            _queues[queue] = new QueueWorker(queue, workers, options, _store, _executor, _pauses, limited, Identity.Id, _completions.Held, _timeProvider, _logger);
         }
 
         _listener.QueueWoken += queue =>
