@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Failover to a promoted streaming replica, with asynchronous and with synchronous replication.
 #
-#   scripts/bench-failover.sh [--before 5] [--after 10] [--rate 200] [--modes async,sync]
+#   scripts/bench-failover.sh [--before 5] [--after 10] [--rate 200] [--host-recheck 1] [--modes async,sync]
 #
 # For each mode: a throwaway primary and a replica of it (pg_basebackup, scripts/pg.sh replica); in sync
 # mode the primary sets synchronous_standby_names = '*' (synchronous_commit stays on, so a commit waits

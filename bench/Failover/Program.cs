@@ -22,7 +22,7 @@ using Npgsql;
 var o = FailoverOptions.Parse(args);
 var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
 var connectionString = $"Host=127.0.0.1:{o.PrimaryPort},127.0.0.1:{o.ReplicaPort};Username=postgres;Database={o.Database};" +
-    "Target Session Attributes=primary;Host Recheck Seconds=1;Timeout=2;Command Timeout=10";
+    $"Target Session Attributes=primary;Host Recheck Seconds={o.HostRecheck};Timeout=2;Command Timeout=10";
 
 var counts = new RunCounts();
 using var server = Build(connectionString, server: true, counts);
@@ -34,7 +34,8 @@ var monitor = producer.Services.GetRequiredService<JobsMonitor>();
 
 var acked = new List<(int Seq, long Id, long At)>();
 var refused = 0;
-long crashAt = 0, promotedAt = 0, firstReadAfter = 0;
+long crashAt = 0, promotedAt = 0;
+var readsAt = new System.Collections.Concurrent.ConcurrentQueue<long>();
 var start = Environment.TickCount64;
 var stopReads = new CancellationTokenSource();
 var reads = Task.Run(async () =>
@@ -44,13 +45,15 @@ var reads = Task.Run(async () =>
         try
         {
             await monitor.CountByStateAsync(stopReads.Token);
-            if (Volatile.Read(ref crashAt) > 0 && Volatile.Read(ref firstReadAfter) == 0 && Environment.TickCount64 > Volatile.Read(ref crashAt))
-            {
-                Volatile.Write(ref firstReadAfter, Environment.TickCount64);
-            }
+            readsAt.Enqueue(Environment.TickCount64);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception) when (!stopReads.IsCancellationRequested)
         {
+            // The outage: counted as a gap between successful reads.
+        }
+        catch (Exception)
+        {
+            break;
         }
         try
         {
@@ -118,19 +121,25 @@ await server.StopAsync(TimeSpan.FromSeconds(10));
 await producer.StopAsync(TimeSpan.FromSeconds(10));
 
 var crashed = crashAt;
-var firstEnqueueAfter = acked.Where(a => a.At > crashed).Select(a => a.At).DefaultIfEmpty(0).Min();
-var firstStartAfter = acked.Where(a => a.At > crashed).Select(a => counts.FirstStart.GetValueOrDefault(a.Seq)).Where(t => t > 0).DefaultIfEmpty(0).Min();
+// Unavailability: the longest pause between two successes (enqueues acknowledged, monitor reads, job
+// starts) from a second before the crash on; normal spacing is 1/rate, 0.1 s and ~1/rate.
+double LongestGap(IEnumerable<long> at)
+{
+    var sorted = at.Where(t => t >= crashed - 1000).Order().ToArray();
+    return sorted.Length < 2 ? double.NaN : sorted.Zip(sorted.Skip(1), (a, b) => (b - a) / 1000.0).Max();
+}
 double Seconds(long at) => at == 0 ? double.NaN : (at - crashed) / 1000.0;
 var present = rows.Select(r => r.Id).ToHashSet();
 var result = new
 {
     mode = o.Label,
+    host_recheck_s = o.HostRecheck,
     acknowledged = acked.Count,
     refused,
     promote_s = Seconds(promotedAt),
-    enqueue_unavailable_s = Seconds(firstEnqueueAfter),
-    reads_unavailable_s = Seconds(firstReadAfter),
-    starts_unavailable_s = Seconds(firstStartAfter),
+    enqueue_unavailable_s = LongestGap(acked.Select(a => a.At)),
+    reads_unavailable_s = LongestGap(readsAt),
+    starts_unavailable_s = LongestGap(counts.FirstStart.Values),
     jobs_lost = ids.Count(id => !present.Contains(id)),
     jobs_unfinished = rows.Count(r => r.State != "succeeded"),
     unfinished_states = string.Join(",", rows.Where(r => r.State != "succeeded").GroupBy(r => r.State).Select(g => $"{g.Key}:{g.Count()}")),
@@ -138,11 +147,11 @@ var result = new
     jobs_rescued = rows.Count(r => r.Attempt > 1),
 };
 Console.WriteLine();
-Console.WriteLine($"failover ({o.Label}): primary stopped (immediate) after {o.Before} s, replica promoted; producing at {o.Rate}/s for {o.After} s more");
+Console.WriteLine($"failover ({o.Label}, Host Recheck Seconds={o.HostRecheck}): primary stopped (immediate) after {o.Before} s, replica promoted; producing at {o.Rate}/s for {o.After} s more");
 Console.WriteLine($"  promotion done after        {result.promote_s,6:0.00} s");
-Console.WriteLine($"  enqueues work again after   {result.enqueue_unavailable_s,6:0.00} s   ({result.refused} refused meanwhile, {result.acknowledged} acknowledged in all)");
-Console.WriteLine($"  dashboard reads again after {result.reads_unavailable_s,6:0.00} s");
-Console.WriteLine($"  jobs start again after      {result.starts_unavailable_s,6:0.00} s");
+Console.WriteLine($"  enqueues stopped for        {result.enqueue_unavailable_s,6:0.00} s   ({result.refused} refused meanwhile, {result.acknowledged} acknowledged in all)");
+Console.WriteLine($"  dashboard reads stopped for {result.reads_unavailable_s,6:0.00} s");
+Console.WriteLine($"  job starts stopped for      {result.starts_unavailable_s,6:0.00} s");
 Console.WriteLine($"  acknowledged jobs lost      {result.jobs_lost,6}");
 Console.WriteLine($"  acknowledged, not finished  {result.jobs_unfinished,6}   {result.unfinished_states}");
 Console.WriteLine($"  jobs run more than once     {result.jobs_ran_twice,6}   (attempt > 1 on the new primary: {result.jobs_rescued})");
@@ -183,7 +192,7 @@ static IHost Build(string connectionString, bool server, RunCounts counts)
 }
 
 internal sealed record FailoverOptions(string PrimaryDir, string ReplicaDir, int PrimaryPort, int ReplicaPort, string Database,
-    int Before, int After, int Settle, int Rate, string Label)
+    int Before, int After, int Settle, int Rate, int HostRecheck, string Label)
 {
     public static FailoverOptions Parse(string[] args)
     {
@@ -196,6 +205,6 @@ internal sealed record FailoverOptions(string PrimaryDir, string ReplicaDir, int
             values.TryGetValue(key, out var v) ? v : fallback ?? throw new ArgumentException($"--{key} is required (scripts/bench-failover.sh passes it)");
         int Int(string key, int fallback) => int.Parse(Get(key, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         return new FailoverOptions(Get("primary-dir"), Get("replica-dir"), Int("primary-port", 0), Int("replica-port", 0), Get("db", "jobs_failover"),
-            Int("before", 5), Int("after", 10), Int("settle", 60), Int("rate", 200), Get("label", "async"));
+            Int("before", 5), Int("after", 10), Int("settle", 60), Int("rate", 200), Int("host-recheck", 1), Get("label", "async"));
     }
 }
