@@ -84,8 +84,10 @@ public sealed class PgBouncerTests
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         Assert.Contains(ids[0].ToString(System.Globalization.CultureInfo.InvariantCulture), await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        // One clear warning that the worker polls, and no error from a session feature the pooler broke.
+        // One clear warning that the worker polls, one that JIT is on (PostgreSQL's default; the pooler
+        // refuses the options parameter that turns it off), and no error from a session feature the pooler broke.
         Assert.Single(worker.LogEvents, e => EventId(e) == 2302);
+        Assert.Single(worker.LogEvents, e => EventId(e) == 1003);
         Assert.DoesNotContain(worker.LogEvents, e => e.TryGetProperty("@l", out var level) && level.GetString() is "Error" or "Fatal");
         Assert.DoesNotContain("prepared statement", worker.Output + dashboard.Output, StringComparison.OrdinalIgnoreCase);
         worker.Terminate();
