@@ -10,6 +10,9 @@ namespace Jobs.Engine.Storage;
 /// </summary>
 public sealed class JobsDatabase : IAsyncDisposable
 {
+    private readonly NpgsqlDataSource? _direct;
+    private readonly NpgsqlDataSource? _readOnly;
+
     /// <summary>Creates the data source from the options and the configuration's connection strings.</summary>
     public JobsDatabase(IOptions<JobsOptions> options, IConfiguration configuration)
         : this(Build(options.Value, configuration), options.Value.Schema, options.Value.Pooler,
@@ -40,9 +43,6 @@ public sealed class JobsDatabase : IAsyncDisposable
         Sql = new JobSql(schema);
     }
 
-    private readonly NpgsqlDataSource? _direct;
-    private readonly NpgsqlDataSource? _readOnly;
-
     /// <summary>The connection pool.</summary>
     public NpgsqlDataSource DataSource { get; }
 
@@ -58,9 +58,6 @@ public sealed class JobsDatabase : IAsyncDisposable
 
     /// <summary>Where reads of many jobs go (dashboard lists and overview): the read-only copy when one is configured, else <see cref="DataSource"/>.</summary>
     public NpgsqlDataSource ReadDataSource => _readOnly ?? DataSource;
-
-    /// <summary>True when a read-only connection string is configured.</summary>
-    public bool HasReadOnlySource => _readOnly is not null;
 
     /// <summary>The schema that holds the engine's tables.</summary>
     public string Schema { get; }
