@@ -83,6 +83,9 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
     /// <summary>True while the LISTEN connection is up.</summary>
     public bool IsListening => _listener.IsConnected;
 
+    /// <summary>True when this server polls by design: only a pooler in transaction mode reaches the database (see <see cref="JobsOptions.Pooler"/>).</summary>
+    public bool IsPollingOnly => _listener.IsPollingOnly;
+
     /// <summary>True once the server was told to stop (it may still be draining).</summary>
     public bool IsStopping => Volatile.Read(ref _state) == 2;
 
@@ -114,7 +117,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
         var limited = _registry.LimitedKinds;
         foreach (var (queue, workers) in queues)
         {
-            _queues[queue] = new QueueWorker(queue, workers, options, _store, _executor, _pauses, limited, Identity.Id, _timeProvider, _logger);
+            _queues[queue] = new QueueWorker(queue, workers, options, _store, _executor, _pauses, limited, Identity.Id, _completions.Held, _timeProvider, _logger);
         }
 
         _listener.QueueWoken += queue =>

@@ -583,23 +583,48 @@ internal sealed class JobSql(string s)
                                 where v.id = j.server_id and v.heartbeat_at >= now() - @timeout_ms * interval '1 millisecond')
              for update skip locked
         ), rescued as (
-            update {s}.job j
-               set state = case when j.attempt >= j.max_attempts then 'dead' else 'available' end,
-                   server_id = null,
-                   finalized_at = case when j.attempt >= j.max_attempts then now() end,
-                   errors = coalesce(j.errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(
-                       'attempt', j.attempt, 'at', now(), 'server', j.server_id, 'type', 'rescued',
-                       'error', 'Server ' || j.server_id || ' stopped heartbeating while running attempt '
-                                || j.attempt || '; the attempt counts as failed.'))
-              from orphans o
-             where j.id = o.id
-            returning j.id, j.kind, j.queue, j.state
+            {ReturnHeld(s, "rescued", "' stopped heartbeating while running attempt ' || j.attempt")}
         )
         select r.id, r.kind, r.queue, r.state,
                (select count(*) from stale) as servers,
                (select count(*) from (select distinct queue from rescued where state = 'available') q
                  cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n) as woken
           from rescued r
+        """;
+
+    // Claims the database holds for one server that the server does not hold (@ids, @claimed_at): their
+    // claim's answer or their completion was lost with a failed primary. Only claims older than @grace_ms,
+    // so that a claim whose answer is still on its way is never taken for one.
+    public string ReturnOrphans { get; } = $"""
+        with orphans as (
+            select j.id from {s}.job j
+             where j.server_id = @server
+               and j.attempted_at < now() - @grace_ms * interval '1 millisecond'
+               and not exists (select 1 from unnest(@ids, @claimed_at) as h(id, claimed_at)
+                                where h.id = j.id and h.claimed_at = j.attempted_at)
+             for update skip locked
+        ), rescued as (
+            {ReturnHeld(s, "orphaned", "' held attempt ' || j.attempt || ' in the database but not in its process (its claim or completion was lost, as in a failover)'")}
+        )
+        select r.id, r.state,
+               (select count(*) from (select distinct queue from rescued where state = 'available') q
+                 cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n) as woken
+          from rescued r
+        """;
+
+    // Returns the held jobs in `orphans` to available (dead once their attempts are spent), the attempt
+    // counted, with an error entry of `type` saying why ('Server <id>' || `why`).
+    private static string ReturnHeld(string s, string type, string why) => $"""
+        update {s}.job j
+           set state = case when j.attempt >= j.max_attempts then 'dead' else 'available' end,
+               server_id = null,
+               finalized_at = case when j.attempt >= j.max_attempts then now() end,
+               errors = coalesce(j.errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(
+                   'attempt', j.attempt, 'at', now(), 'server', j.server_id, 'type', '{type}',
+                   'error', 'Server ' || j.server_id || {why} || '; the attempt counts as failed.'))
+          from orphans o
+         where j.id = o.id
+        returning j.id, j.kind, j.queue, j.state
         """;
 
     // Deletes finished jobs past their retention, one batch per state per statement (succeeded

@@ -10,23 +10,54 @@ namespace Jobs.Engine.Storage;
 /// </summary>
 public sealed class JobsDatabase : IAsyncDisposable
 {
+    private readonly NpgsqlDataSource? _direct;
+    private readonly NpgsqlDataSource? _readOnly;
+
     /// <summary>Creates the data source from the options and the configuration's connection strings.</summary>
     public JobsDatabase(IOptions<JobsOptions> options, IConfiguration configuration)
-        : this(Build(options.Value, configuration), options.Value.Schema)
+        : this(Build(options.Value, configuration), options.Value.Schema, options.Value.Pooler,
+            BuildOptional(configuration, options.Value.DirectConnectionStringName, JobsPooler.None, "jobs-direct"),
+            BuildOptional(configuration, options.Value.ReadOnlyConnectionStringName, options.Value.Pooler, "jobs-readonly"))
     {
     }
 
     /// <summary>Uses an existing data source (which this instance then owns and disposes) and schema.</summary>
     public JobsDatabase(NpgsqlDataSource dataSource, string schema)
+        : this(dataSource, schema, JobsPooler.None, null, null)
+    {
+    }
+
+    /// <summary>
+    /// Uses existing data sources (which this instance then owns and disposes): the main one, reached
+    /// through <paramref name="pooler"/>; optionally a direct one for session features and a read-only one
+    /// for bulk reads.
+    /// </summary>
+    public JobsDatabase(NpgsqlDataSource dataSource, string schema, JobsPooler pooler, NpgsqlDataSource? direct, NpgsqlDataSource? readOnly)
     {
         DataSource = dataSource;
         Schema = schema;
+        Pooler = pooler;
+        _direct = direct;
+        _readOnly = readOnly;
         Channel = schema + "_events";
         Sql = new JobSql(schema);
     }
 
     /// <summary>The connection pool.</summary>
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>What stands between <see cref="DataSource"/> and PostgreSQL.</summary>
+    public JobsPooler Pooler { get; }
+
+    /// <summary>
+    /// Connections that are whole PostgreSQL sessions, for what must outlive a transaction (LISTEN, session
+    /// advisory locks): the direct connection string when one is configured, else the main pool unless it
+    /// goes through a pooler in transaction mode; null then (poll instead of listening, lock per transaction).
+    /// </summary>
+    public NpgsqlDataSource? SessionDataSource => _direct ?? (Pooler == JobsPooler.Transaction ? null : DataSource);
+
+    /// <summary>Where reads of many jobs go (dashboard lists and overview): the read-only copy when one is configured, else <see cref="DataSource"/>.</summary>
+    public NpgsqlDataSource ReadDataSource => _readOnly ?? DataSource;
 
     /// <summary>The schema that holds the engine's tables.</summary>
     public string Schema { get; }
@@ -37,13 +68,30 @@ public sealed class JobsDatabase : IAsyncDisposable
     internal JobSql Sql { get; }
 
     /// <summary>Builds a data source tuned for the engine: statements it runs often are prepared automatically.</summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    public static NpgsqlDataSource CreateDataSource(string connectionString) => CreateDataSource(connectionString, JobsPooler.None, "jobs");
+
+    /// <summary>
+    /// Builds a data source tuned for the engine, for a connection reached through <paramref name="pooler"/>:
+    /// directly, statements it runs often are prepared automatically and JIT is off; through a pooler the
+    /// connection carries no <c>options</c> startup parameter (PgBouncer refuses it), and in transaction mode
+    /// no statement is prepared unless the connection string asks for it.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, JobsPooler pooler, string name = "jobs")
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         var csb = builder.ConnectionStringBuilder;
-        if (csb.MaxAutoPrepare == 0)
+        // Named prepared statements live in a server session; in transaction mode the next statement may
+        // run in another one ("prepared statement does not exist"). PgBouncer 1.21+ with
+        // max_prepared_statements tracks them: then set Max Auto Prepare in the connection string.
+        if (csb.MaxAutoPrepare == 0 && pooler != JobsPooler.Transaction)
         {
             csb.MaxAutoPrepare = 64;
+        }
+        if (pooler == JobsPooler.Transaction)
+        {
+            // Npgsql's reset (DISCARD ALL) on a pooled connection's next use would run as a transaction of
+            // its own on whichever server session the pooler picks: wasted, and there is no session state to reset.
+            csb.NoResetOnClose = true;
         }
         if (string.IsNullOrEmpty(csb.ApplicationName))
         {
@@ -52,13 +100,14 @@ public sealed class JobsDatabase : IAsyncDisposable
         // No JIT compilation: every statement of the engine reads few rows through an index, but the
         // planner prices some bounded ones (capped counts, recursive skip scans of the monitoring
         // views) far above jit_above_cost, and compiling them took ~600 ms of a 2 ms query. A jit
-        // setting in the connection string's Options wins.
-        if (csb.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
+        // setting in the connection string's Options wins. A pooler refuses the options startup
+        // parameter (PgBouncer: "unsupported startup parameter: options"): there, ALTER ROLE ... SET jit = off.
+        if (pooler == JobsPooler.None && csb.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
         {
             csb.Options = string.IsNullOrWhiteSpace(csb.Options) ? "-c jit=off" : csb.Options + " -c jit=off";
         }
         // The pool's name in metrics and logs: neutral, since /metrics may be open to whoever reaches the port.
-        builder.Name = "jobs";
+        builder.Name = name;
         return builder.Build();
     }
 
@@ -71,9 +120,26 @@ public sealed class JobsDatabase : IAsyncDisposable
                 $"No PostgreSQL connection string: set ConnectionStrings:{options.ConnectionStringName} " +
                 $"(environment variable ConnectionStrings__{options.ConnectionStringName}) or Jobs:ConnectionString.");
         }
-        return CreateDataSource(connectionString);
+        return CreateDataSource(connectionString, options.Pooler);
     }
 
+    // The read-only copy may sit behind the same pooler as the primary, so it is built for that pooler.
+    private static NpgsqlDataSource? BuildOptional(IConfiguration configuration, string name, JobsPooler pooler, string poolName) =>
+        configuration.GetConnectionString(name) is { Length: > 0 } connectionString
+            ? CreateDataSource(connectionString, pooler, poolName)
+            : null;
+
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        if (_direct is not null)
+        {
+            await _direct.DisposeAsync();
+        }
+        if (_readOnly is not null)
+        {
+            await _readOnly.DisposeAsync();
+        }
+    }
 }
