@@ -130,6 +130,33 @@ public sealed class PgBouncerTests
         Assert.DoesNotContain(worker.LogEvents, e => EventId(e) == 2302);
     }
 
+    [Fact]
+    public async Task In_session_mode_the_worker_listens_through_pgbouncer_itself()
+    {
+        await using var bouncer = await PgBouncer.StartAsync("session", poolSize: 20);
+        await using var schema = await TestSchema.CreateAsync(migrate: false);
+        using var worker = HostProcess.StartWorker(schema, new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Jobs"] = bouncer.ConnectionString,
+            ["Jobs__Pooler"] = "Session",
+            ["Jobs__Server__PollInterval"] = "00:10:00",
+        });
+        var workerAddress = await worker.AddressAsync();
+        var ready = await Eventually.ReturnsAsync(() => Http.GetAsync(new Uri(workerAddress, "/health/ready")), r => r.StatusCode == HttpStatusCode.OK,
+            "the worker to be ready and listening", TimeSpan.FromSeconds(60));
+        Assert.Contains("listening", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using var client = await TestEngine.StartAsync(schema, settings: new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Jobs"] = bouncer.ConnectionString,
+            ["Jobs:Pooler"] = "Session",
+        }, server: false);
+
+        var job = await client.Client.EnqueueAsync(new NoopArgs());
+        await Eventually.ReturnsAsync(async () => (await client.Client.GetAsync(job.Id))!, j => j.State == JobState.Succeeded,
+            "the job to be picked up on its notification", TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain(worker.LogEvents, e => EventId(e) == 2302);
+    }
+
     private static int EventId(System.Text.Json.JsonElement e) =>
         e.TryGetProperty("EventId", out var id) && id.TryGetProperty("Id", out var value) ? value.GetInt32() : 0;
 }
