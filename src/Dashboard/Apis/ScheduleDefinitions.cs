@@ -14,7 +14,7 @@ namespace Jobs.Dashboard.Apis;
 /// parser's own reason, the time zone, the kind and its arguments (as an enqueue checks them), the
 /// queue, priority, attempts and tags (the engine's enqueue rules), the missed-fire policy.
 /// </summary>
-internal sealed partial class ScheduleDefinitions(JobKindCatalog catalog)
+public sealed partial class ScheduleDefinitions(JobKindCatalog catalog)
 {
     /// <summary>How many coming fire times a form and an answer show.</summary>
     public const int PreviewCount = 5;

@@ -9,7 +9,8 @@ namespace Jobs.Dashboard.Pages;
 /// <summary>
 /// One webhook endpoint without code (admins change it; everyone signed in reads it): create one
 /// (its signing secret shown once), change its URL, description and event types (the SSRF guard
-/// checks a new URL), rotate the secret (shown once), enable, disable, delete. Creating and rotating
+/// checks a new URL), rotate the secret (shown once), delete; enable and disable post to the
+/// Webhooks page's handlers. Creating and rotating
 /// are one-time actions (<see cref="OneTimeActions"/>): a reload or a double click never repeats them.
 /// </summary>
 public sealed class EndpointsModel(WebhookEndpoints endpoints, IOptions<WebhooksOptions> options) : DashboardPage
@@ -91,26 +92,6 @@ public sealed class EndpointsModel(WebhookEndpoints endpoints, IOptions<Webhooks
             var token = once.Keep(User, new IssuedEndpointSecret(id, rotated.Secret, until));
             return new Outcome($"/webhooks/endpoints/{id}?issued={token}", $"Rotated the signing secret of endpoint #{id}.");
         });
-
-    public async Task<IActionResult> OnPostDisableAsync(long id, CancellationToken cancellationToken)
-    {
-        if (!await endpoints.DisableAsync(id, $"disabled by {User.Identity?.Name}", cancellationToken))
-        {
-            return Failed($"Endpoint #{id} is disabled already, or does not exist.");
-        }
-        await AuditAsync("webhooks.disable", $"endpoint {id}");
-        return Done($"Disabled endpoint #{id}: nothing is sent to it until it is enabled.");
-    }
-
-    public async Task<IActionResult> OnPostEnableAsync(long id, CancellationToken cancellationToken)
-    {
-        if (!await endpoints.EnableAsync(id, cancellationToken))
-        {
-            return Failed($"There is no endpoint #{id}.", "/webhooks");
-        }
-        await AuditAsync("webhooks.enable", $"endpoint {id}");
-        return Done($"Enabled endpoint #{id}. Requeue its failed deliveries on the Webhooks page if they should still arrive.");
-    }
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken cancellationToken)
     {

@@ -294,7 +294,8 @@ internal sealed class JobSql(string s)
     public string GetSchedule { get; } =
         $"select {ScheduleColumnList}, (select j.state from {s}.job j where j.id = last_job_id) as last_job_state from {s}.schedule where name = @name";
 
-    public string ScheduleTriggered { get; } = $"update {s}.schedule set last_job_id = @job, updated_at = now() where name = @name";
+    // A manual trigger is a fire too (as in Hangfire, whose trigger sets LastExecution): it shows as the latest.
+    public string ScheduleTriggered { get; } = $"update {s}.schedule set last_job_id = @job, last_fire_at = now(), updated_at = now() where name = @name";
 
     public string NextScheduleFire { get; } = $"select min(next_fire_at) from {s}.schedule where paused_at is null";
 

@@ -148,6 +148,7 @@ public sealed class SchedulesApiTests : ApiTest
         Assert.Contains("\"schedule\": \"yearly\"", job.MetadataJson);
         var schedule = await (await Api.GetAsync("/api/v1/schedules/yearly")).JsonAsync();
         Assert.Equal(jobId, schedule.GetProperty("lastJobId").GetInt64());
+        Assert.True(schedule.GetProperty("lastFireAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
         Assert.Equal("available", schedule.GetProperty("lastJobState").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await Api.PostAsync("/api/v1/schedules/nothing/trigger", null)).StatusCode);
     }
