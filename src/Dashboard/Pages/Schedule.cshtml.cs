@@ -31,8 +31,9 @@ public sealed class ScheduleModel(IScheduleClient schedules, ScheduleDefinitions
     /// <summary>Declared in code or configuration: shown, not editable.</summary>
     public bool Declared => Existing?.Declared == true;
 
-    /// <summary>The kinds a schedule can enqueue.</summary>
-    public IReadOnlyList<string> Kinds => catalog.Kinds;
+    /// <summary>The kinds to choose from, with the schedule's own first when this host does not know it (so saving never changes it unseen).</summary>
+    public IEnumerable<string> KindsFor(string? current) =>
+        current is { Length: > 0 } && !catalog.Kinds.Contains(current, StringComparer.Ordinal) ? catalog.Kinds.Prepend(current) : catalog.Kinds;
 
     /// <summary>The time zones this host knows.</summary>
     public static IEnumerable<string> TimeZones => TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Order(StringComparer.Ordinal);
