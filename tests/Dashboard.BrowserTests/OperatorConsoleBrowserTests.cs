@@ -80,9 +80,14 @@ public sealed class OperatorConsoleBrowserTests(OperatorConsoleFixture fixture)
         await page.GotoAsync("/recurring");
         await page.Locator("#new-schedule").ClickAsync();
         await page.GetByLabel("Name").FillAsync(name);
-        await page.GetByLabel("Cron").FillAsync("61 6 * * *");
         await page.GetByLabel("Time zone").FillAsync("Europe/Berlin");
         await page.GetByLabel("Kind").SelectOptionAsync("diag.noop");
+        // The fire times follow what is typed, before anything is sent.
+        await page.GetByLabel("Cron").FillAsync("30 6 * * *");
+        await Expect(page.Locator("#next-fires li")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#next-fires li").First).ToContainTextAsync("06:30:00 Europe/Berlin");
+        await page.GetByLabel("Cron").FillAsync("61 6 * * *");
+        await Expect(page.Locator("[data-error=cron]")).ToContainTextAsync("Cron expression '61 6 * * *' is invalid");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show next fire times" }).ClickAsync();
         await Expect(page.Locator("[data-error=cron]")).ToContainTextAsync("Cron expression '61 6 * * *' is invalid");
         await Expect(page.Locator("#next-fires li")).ToHaveCountAsync(0);

@@ -40,6 +40,18 @@ public sealed class SchedulePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_live_preview_answers_the_fire_times_or_the_reasons()
+    {
+        var fires = await _operator.GetStringAsync("/recurring/schedule?handler=Fires&cron=%40daily&timeZone=America%2FNew_York");
+        var bad = System.Text.Json.JsonDocument.Parse(await _operator.GetStringAsync("/recurring/schedule?handler=Fires&cron=1+2+3&timeZone=Nowhere")).RootElement;
+
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(fires, "00:00:00 America/New_York").Count);
+        Assert.Contains("has 3 fields; expected 5", bad.GetProperty("cron").GetString());
+        Assert.Contains("Time zone 'Nowhere' is not a known IANA time zone", bad.GetProperty("timeZone").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, bad.GetProperty("fires").ValueKind);
+    }
+
+    [Fact]
     public async Task Saving_creates_the_schedule_and_a_second_save_of_the_name_is_refused_naming_it()
     {
         (string, string)[] form = [("name", "weekly"), ("cron", "0 9 * * 1"), ("timeZone", "UTC"), ("kind", "diag.noop"), ("args", "{}"), ("queue", ""), ("misfire", "skip")];

@@ -63,6 +63,17 @@ public sealed class ScheduleModel(IScheduleClient schedules, ScheduleDefinitions
         return Page();
     }
 
+    /// <summary>The next fire times of a cron and time zone, or why they do not parse, for the form's live preview (saves nothing).</summary>
+    public IActionResult OnGetFires(string? cron, string? timeZone)
+    {
+        var (schedule, cronProblem, zoneProblem) = ScheduleDefinitions.Parse(cron, string.IsNullOrWhiteSpace(timeZone) ? "UTC" : timeZone.Trim());
+        var zone = schedule?.TimeZone;
+        var fires = schedule?.NextOccurrences(Now, ScheduleDefinitions.PreviewCount)
+            .Select(at => new { utc = Format.Utc(at), local = TimeZoneInfo.ConvertTime(at, zone!).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " " + zone!.Id })
+            .ToList();
+        return new JsonResult(new { fires, cron = cronProblem, timeZone = zoneProblem });
+    }
+
     public async Task<IActionResult> OnPostSaveAsync(string? schedule, ScheduleForm form, CancellationToken cancellationToken)
     {
         Form = form;
