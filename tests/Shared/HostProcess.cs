@@ -54,6 +54,15 @@ public sealed class HostProcess : IDisposable
             ["Dashboard__SecureCookies"] = "false",
         }, settings);
 
+    /// <summary>Runs a command of Jobs.Dashboard.dll (<c>create-api-key</c>, <c>schedule create ...</c>) to its end: its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunDashboardCommandAsync(TestSchema schema, params string[] args)
+    {
+        using var process = Start("Jobs.Dashboard.dll", schema, [], null, args);
+        // Process.WaitForExitAsync also waits for the redirected output to end.
+        var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (code, process.Output);
+    }
+
     /// <summary>Starts another host executable copied beside the tests (a test host program), with the worker's fast heartbeat.</summary>
     public static HostProcess StartHost(string assembly, TestSchema schema, IReadOnlyDictionary<string, string>? settings = null) =>
         Start(assembly, schema, new Dictionary<string, string>
@@ -62,14 +71,15 @@ public sealed class HostProcess : IDisposable
             ["Jobs__Server__ServerTimeout"] = "00:00:02",
         }, settings);
 
-    private static HostProcess Start(string assembly, TestSchema schema, Dictionary<string, string> defaults, IReadOnlyDictionary<string, string>? settings)
+    private static HostProcess Start(string assembly, TestSchema schema, Dictionary<string, string> defaults, IReadOnlyDictionary<string, string>? settings,
+        string[]? args = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, assembly);
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} is missing: the test project needs a project reference to the host's project.");
         }
-        var start = new ProcessStartInfo("dotnet", [dll])
+        var start = new ProcessStartInfo("dotnet", [dll, .. args ?? []])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

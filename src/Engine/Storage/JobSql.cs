@@ -164,7 +164,9 @@ internal sealed class JobSql(string s)
     public string CancelMatching(string where) => $"""
         with cancelled as (
             update {s}.job j
-               set state = 'cancelled', finalized_at = now(), server_id = null
+               set state = 'cancelled', finalized_at = now(), server_id = null,
+                   metadata = case when @cancel_reason::text is null then j.metadata
+                                   else coalesce(j.metadata, jsonb_build_object()) || jsonb_build_object('cancel_reason', @cancel_reason::text) end
              where {where} and j.state in ('scheduled', 'available', 'running', 'retrying', 'awaiting')
             returning j.id, j.has_dependents
         ), told as (
@@ -246,6 +248,27 @@ internal sealed class JobSql(string s)
                                    then excluded.next_fire_at else t.next_fire_at end
         """;
 
+    // An operator's new schedule: never replaces one (declared or not) that holds the name.
+    public string InsertSchedule { get; } = $"""
+        insert into {s}.schedule (name, cron, time_zone, kind, args, queue, priority, max_attempts, timeout_ms,
+                                  tags, partition_key, misfire, declared, next_fire_at)
+        values (@name, @cron, @time_zone, @kind, @args::jsonb, @queue, @priority, @max_attempts, @timeout_ms,
+                @tags, @partition_key, @misfire, false, @next_fire_at)
+        on conflict (name) do nothing
+        """;
+
+    // An operator's edit: only of a schedule made at run time (a declared one is owned by its code).
+    // The next fire time moves only when the timing changed, and never while paused.
+    public string UpdateSchedule { get; } = $"""
+        update {s}.schedule as t
+           set cron = @cron, time_zone = @time_zone, kind = @kind, args = @args::jsonb, queue = @queue, priority = @priority,
+               max_attempts = @max_attempts, timeout_ms = @timeout_ms, tags = @tags, partition_key = @partition_key,
+               misfire = @misfire, updated_at = now(),
+               next_fire_at = case when t.cron <> @cron or t.time_zone <> @time_zone or t.next_fire_at is null
+                                   then @next_fire_at else t.next_fire_at end
+         where t.name = @name and not t.declared
+        """;
+
     public string RemoveUndeclaredSchedules { get; } = $"delete from {s}.schedule where declared and name <> all (@names)";
 
     public string DueSchedules { get; } = $"""
@@ -271,7 +294,8 @@ internal sealed class JobSql(string s)
     public string GetSchedule { get; } =
         $"select {ScheduleColumnList}, (select j.state from {s}.job j where j.id = last_job_id) as last_job_state from {s}.schedule where name = @name";
 
-    public string ScheduleTriggered { get; } = $"update {s}.schedule set last_job_id = @job, updated_at = now() where name = @name";
+    // A manual trigger is a fire too (as in Hangfire, whose trigger sets LastExecution): it shows as the latest.
+    public string ScheduleTriggered { get; } = $"update {s}.schedule set last_job_id = @job, last_fire_at = now(), updated_at = now() where name = @name";
 
     public string NextScheduleFire { get; } = $"select min(next_fire_at) from {s}.schedule where paused_at is null";
 
