@@ -10,14 +10,21 @@ namespace Jobs.Engine.Storage;
 /// </summary>
 public sealed class JobsDatabase : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource? _direct;
+    private readonly NpgsqlDataSource? _session;
     private readonly NpgsqlDataSource? _readOnly;
 
-    /// <summary>Creates the data source from the options and the configuration's connection strings.</summary>
+    /// <summary>
+    /// Creates the data sources from the options and the configuration's connection strings: the main
+    /// pool, a pool for session features (the direct connection string when set, else the main one's
+    /// server unless that is a pooler in transaction mode), and the read-only copy when set.
+    /// </summary>
     public JobsDatabase(IOptions<JobsOptions> options, IConfiguration configuration)
-        : this(Build(options.Value, configuration), options.Value.Schema, options.Value.Pooler,
-            BuildOptional(configuration, options.Value.DirectConnectionStringName, JobsPooler.None, "jobs-direct"),
-            BuildOptional(configuration, options.Value.ReadOnlyConnectionStringName, options.Value.Pooler, "jobs-readonly"))
+        : this(Build(options.Value, configuration), options.Value)
+    {
+    }
+
+    private JobsDatabase((NpgsqlDataSource Main, NpgsqlDataSource? Session, NpgsqlDataSource? ReadOnly) sources, JobsOptions options)
+        : this(sources.Main, options.Schema, options.Pooler, sources.Session, sources.ReadOnly)
     {
     }
 
@@ -29,15 +36,15 @@ public sealed class JobsDatabase : IAsyncDisposable
 
     /// <summary>
     /// Uses existing data sources (which this instance then owns and disposes): the main one, reached
-    /// through <paramref name="pooler"/>; optionally a direct one for session features and a read-only one
-    /// for bulk reads.
+    /// through <paramref name="pooler"/>; optionally one for session features (whole PostgreSQL sessions,
+    /// reset by Npgsql when a connection goes back to its pool) and a read-only one for bulk reads.
     /// </summary>
-    public JobsDatabase(NpgsqlDataSource dataSource, string schema, JobsPooler pooler, NpgsqlDataSource? direct, NpgsqlDataSource? readOnly)
+    public JobsDatabase(NpgsqlDataSource dataSource, string schema, JobsPooler pooler, NpgsqlDataSource? session, NpgsqlDataSource? readOnly)
     {
         DataSource = dataSource;
         Schema = schema;
         Pooler = pooler;
-        _direct = direct;
+        _session = session;
         _readOnly = readOnly;
         Channel = schema + "_events";
         Sql = new JobSql(schema);
@@ -51,10 +58,10 @@ public sealed class JobsDatabase : IAsyncDisposable
 
     /// <summary>
     /// Connections that are whole PostgreSQL sessions, for what must outlive a transaction (LISTEN, session
-    /// advisory locks): the direct connection string when one is configured, else the main pool unless it
-    /// goes through a pooler in transaction mode; null then (poll instead of listening, lock per transaction).
+    /// advisory locks): the session pool when there is one, else the main pool unless it goes through a
+    /// pooler in transaction mode; null then (poll instead of listening, lock per transaction).
     /// </summary>
-    public NpgsqlDataSource? SessionDataSource => _direct ?? (Pooler == JobsPooler.Transaction ? null : DataSource);
+    public NpgsqlDataSource? SessionDataSource => _session ?? (Pooler == JobsPooler.Transaction ? null : DataSource);
 
     /// <summary>Where reads of many jobs go (dashboard lists and overview): the read-only copy when one is configured, else <see cref="DataSource"/>.</summary>
     public NpgsqlDataSource ReadDataSource => _readOnly ?? DataSource;
@@ -76,7 +83,10 @@ public sealed class JobsDatabase : IAsyncDisposable
     /// connection carries no <c>options</c> startup parameter (PgBouncer refuses it), and in transaction mode
     /// no statement is prepared unless the connection string asks for it.
     /// </summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString, JobsPooler pooler, string name = "jobs")
+    public static NpgsqlDataSource CreateDataSource(string connectionString, JobsPooler pooler, string name = "jobs") =>
+        CreateDataSource(connectionString, pooler, name, resetOnClose: pooler != JobsPooler.Transaction);
+
+    private static NpgsqlDataSource CreateDataSource(string connectionString, JobsPooler pooler, string name, bool resetOnClose)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         var csb = builder.ConnectionStringBuilder;
@@ -87,10 +97,14 @@ public sealed class JobsDatabase : IAsyncDisposable
         {
             csb.MaxAutoPrepare = 64;
         }
-        if (pooler == JobsPooler.Transaction)
+        if (!resetOnClose)
         {
-            // Npgsql's reset (DISCARD ALL) on a pooled connection's next use would run as a transaction of
-            // its own on whichever server session the pooler picks: wasted, and there is no session state to reset.
+            // Npgsql resets a pooled connection on its next use: with prepared statements, seven statements
+            // (unlisten, unlock advisory locks, reset settings, ...) sent before the caller's and run as
+            // transactions of their own, on every enqueue (bench: 8 statements and 2 commits per single
+            // enqueue, 1 and 1 without). Only pools whose users leave no session state skip it: through a
+            // pooler in transaction mode there is no session to reset, and the hosts' main pool runs no
+            // LISTEN, session lock or SET (those go to the session pool).
             csb.NoResetOnClose = true;
         }
         if (string.IsNullOrEmpty(csb.ApplicationName))
@@ -111,7 +125,7 @@ public sealed class JobsDatabase : IAsyncDisposable
         return builder.Build();
     }
 
-    private static NpgsqlDataSource Build(JobsOptions options, IConfiguration configuration)
+    private static (NpgsqlDataSource Main, NpgsqlDataSource? Session, NpgsqlDataSource? ReadOnly) Build(JobsOptions options, IConfiguration configuration)
     {
         var connectionString = options.ConnectionString ?? configuration.GetConnectionString(options.ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -120,7 +134,10 @@ public sealed class JobsDatabase : IAsyncDisposable
                 $"No PostgreSQL connection string: set ConnectionStrings:{options.ConnectionStringName} " +
                 $"(environment variable ConnectionStrings__{options.ConnectionStringName}) or Jobs:ConnectionString.");
         }
-        return CreateDataSource(connectionString, options.Pooler);
+        var session = BuildOptional(configuration, options.DirectConnectionStringName, JobsPooler.None, "jobs-direct")
+            ?? (options.Pooler == JobsPooler.Transaction ? null : CreateDataSource(connectionString, options.Pooler, "jobs-session"));
+        return (CreateDataSource(connectionString, options.Pooler, "jobs", resetOnClose: false), session,
+            BuildOptional(configuration, options.ReadOnlyConnectionStringName, options.Pooler, "jobs-readonly"));
     }
 
     // The read-only copy may sit behind the same pooler as the primary, so it is built for that pooler.
@@ -133,9 +150,9 @@ public sealed class JobsDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
-        if (_direct is not null)
+        if (_session is not null)
         {
-            await _direct.DisposeAsync();
+            await _session.DisposeAsync();
         }
         if (_readOnly is not null)
         {
