@@ -5,6 +5,7 @@ using Jobs.Engine.Recurring;
 using Jobs.Engine.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Jobs.Hangfire.Storage;
@@ -34,9 +35,10 @@ internal sealed class EngineClients
 
     public JobsSchema Schema { get; }
 
-    /// <summary>An engine of its own on <paramref name="connectionString"/>.</summary>
+    /// <summary>An engine of its own on <paramref name="connectionString"/>, with the pools a host's engine has (a main one and one for session locks).</summary>
     public static EngineClients Create(string connectionString, string schema) =>
-        Build(schema, services => services.AddSingleton(new JobsDatabase(JobsDatabase.CreateDataSource(connectionString), schema)));
+        Build(schema, services => services.AddSingleton(new JobsDatabase(
+            Options.Create(new JobsOptions { ConnectionString = connectionString, Schema = schema }), new ConfigurationBuilder().Build())));
 
     /// <summary>An engine of its own on a data source the caller keeps (and disposes).</summary>
     public static EngineClients Create(NpgsqlDataSource dataSource, string schema) =>
