@@ -27,6 +27,8 @@ public sealed class JobsStorage : JobStorage
     private static readonly Dictionary<string, bool> Features = new(StringComparer.OrdinalIgnoreCase)
     {
         [JobStorageFeatures.JobQueueProperty] = true,
+        // The Dashboard's Awaiting page reads the monitoring API (AwaitingJobs) instead of a set.
+        [JobStorageFeatures.Monitoring.AwaitingJobs] = true,
     };
 
     private JobsStorage(EngineClients engine, JobsStorageOptions options, string description)

@@ -138,6 +138,29 @@ internal sealed class JobSql(string s)
 
     public string GetJob { get; } = $"select {JobColumns} from {s}.job j where j.id = @id";
 
+    // Pages by number (offset) for dashboards that page that way (the Hangfire Dashboard), each
+    // along the index that holds its state, so the first pages are index reads at any table size;
+    // a deep page costs its offset. Available jobs merge the two claim indexes of their queue.
+    public string StatePageAvailable { get; } = $"""
+        select {JobColumns} from (
+            (select * from {s}.job where state = 'available' and not limited and queue = @queue
+              order by priority desc, scheduled_at, id limit @end)
+            union all
+            (select * from {s}.job where state = 'available' and limited and queue = @queue
+              order by priority desc, scheduled_at, id limit @end)) j
+         order by j.priority desc, j.scheduled_at, j.id offset @offset limit @limit
+        """;
+
+    public string StatePageDue { get; } = $"select {JobColumns} from {s}.job j where j.state = @state order by j.scheduled_at, j.id offset @offset limit @limit";
+
+    public string StatePageRunning { get; } = $"select {JobColumns} from {s}.job j where j.server_id is not null order by j.attempted_at, j.id offset @offset limit @limit";
+
+    public string StatePageFinalized { get; } = $"select {JobColumns} from {s}.job j where j.state = @state order by j.finalized_at desc, j.id desc offset @offset limit @limit";
+
+    // Succeeded jobs have no index of their own (see job_finalized_brin): newest first by id, which
+    // the primary key reads backwards; most rows of a large table match, so a page fills at once.
+    public string StatePageById { get; } = $"select {JobColumns} from {s}.job j where j.state = @state order by j.id desc offset @offset limit @limit";
+
     // Draws ids from the job table's own sequence: insert_jobs accepts an id only once the sequence handed it out.
     public string ReserveIds { get; } = $"select array(select nextval('{s}.job_id_seq') from generate_series(1, @count))";
 

@@ -31,10 +31,10 @@ internal static class HangfireJobData
         }
         else
         {
+            // A native kind: shown as its kind and arguments (see EngineKindJob).
             data.ParametersSnapshot = new Dictionary<string, string>();
-            data.LoadException = new JobLoadException(
-                $"Job {job.Id} is a job of kind '{job.Kind}', not a Hangfire method call; it runs through its kind's handler.",
-                new InvalidOperationException($"Kind '{job.Kind}' with arguments {job.ArgsJson}"));
+            data.Job = EngineKindJob.For(job.Kind, job.ArgsJson);
+            data.InvocationData = InvocationData.SerializeJob(data.Job);
         }
         return data;
     }

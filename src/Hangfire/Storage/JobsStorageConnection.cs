@@ -124,6 +124,30 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
         throw Unsupported($"GetAllItemsFromSet('{key}')");
     }
 
+    /// <summary>
+    /// The sets the Hangfire Dashboard pages through: <c>retries</c> (the engine's retrying jobs, due
+    /// soonest first) and <c>recurring-jobs</c>.
+    /// </summary>
+    public override long GetSetCount(string key) => key switch
+    {
+        RetriesSetKey => Monitoring.RetryingCount(),
+        RecurringJobs.SetKey => RecurringJobs.Names(storage).Count,
+        _ => throw Unsupported($"GetSetCount('{key}')"),
+    };
+
+    public override List<string> GetRangeFromSet(string key, int startingFrom, int endingAt)
+    {
+        var count = Math.Max(0, endingAt - startingFrom + 1);
+        return key switch
+        {
+            RetriesSetKey => Monitoring.RetryingJobs(startingFrom, count).Select(j => j.Key).ToList(),
+            RecurringJobs.SetKey => RecurringJobs.Names(storage).Order(StringComparer.Ordinal).Skip(startingFrom).Take(count).ToList(),
+            _ => throw Unsupported($"GetRangeFromSet('{key}')"),
+        };
+    }
+
+    private JobsMonitoringApi Monitoring => new(storage);
+
     public override Dictionary<string, string>? GetAllEntriesFromHash(string key)
     {
         if (RecurringJobs.TryParseHashKey(key, out var name))
@@ -166,6 +190,8 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
     internal const string ContinuationsParameter = "Continuations";
 
     internal const string RetryCountParameter = "RetryCount";
+
+    internal const string RetriesSetKey = "retries";
 
     /// <summary>Hangfire's API is synchronous; the engine's is asynchronous (and free of synchronization contexts).</summary>
     internal static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
