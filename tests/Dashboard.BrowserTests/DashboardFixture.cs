@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Jobs.Hangfire;
 using Jobs.Webhooks;
 using Microsoft.Playwright;
 
@@ -63,7 +64,8 @@ public sealed class DashboardFixture : IAsyncLifetime
         await Dashboard.StartAsync();
         BaseUrl = Dashboard.Urls.First().TrimEnd('/');
 
-        Worker = await TestEngine.StartAsync(Schema, jobs => jobs.AddDiagnosticJobs().AddHandler<FlakyHandler, FlakyArgs>(kind => kind.MaxAttempts = 1));
+        Worker = await TestEngine.StartAsync(Schema, jobs => jobs.AddDiagnosticJobs().AddHandler<FlakyHandler, FlakyArgs>(kind => kind.MaxAttempts = 1)
+            .AddHangfireJobs());
 
         await CreateOperatorAsync(AdminName, OperatorRole.Admin);
         await CreateOperatorAsync(ViewerName, OperatorRole.Viewer);

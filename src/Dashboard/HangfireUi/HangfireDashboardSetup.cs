@@ -26,6 +26,7 @@ public static class HangfireDashboardSetup
             .UseJobsStorage(provider, new JobsStorageOptions { PrepareSchemaIfNecessary = false }));
         // Hangfire's pages style themselves from one bundle; ours joins it (same origin, so the CSP allows it).
         DashboardRoutes.AddStylesheet(typeof(HangfireDashboardSetup).Assembly, "Jobs.Dashboard.HangfireUi.hangfire-csp.css");
+        DashboardRoutes.AddJavaScript(typeof(HangfireDashboardSetup).Assembly, "Jobs.Dashboard.HangfireUi.hangfire-csp.js");
         return services;
     }
 
@@ -48,8 +49,13 @@ public static class HangfireDashboardSetup
         return app;
     }
 
-    /// <summary>Records Hangfire Dashboard actions in the audit log (before the endpoints run, after routing and authorization).</summary>
+    /// <summary>
+    /// Records Hangfire Dashboard actions in the audit log, and serves its pages without inline styles
+    /// (after routing and authorization, before the endpoint runs).
+    /// </summary>
     public static IApplicationBuilder UseHangfireDashboardAudit(this IApplicationBuilder app) =>
         app.UseWhen(context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments(Path),
-            branch => branch.UseMiddleware<HangfireAuditMiddleware>());
+                branch => branch.UseMiddleware<HangfireAuditMiddleware>())
+            .UseWhen(context => HttpMethods.IsGet(context.Request.Method) && context.Request.Path.StartsWithSegments(Path),
+                branch => branch.UseMiddleware<HangfireInlineStyles>());
 }
