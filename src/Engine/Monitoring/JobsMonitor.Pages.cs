@@ -43,4 +43,16 @@ public sealed partial class JobsMonitor
             new { state = state.ToDb(), queue, offset, limit, end = (long)offset + limit }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToInfo()).ToList();
     }
+
+    /// <summary>
+    /// Jobs in one state counted exactly up to <paramref name="cap"/> (then <paramref name="cap"/>):
+    /// for views that show a small installation's succeeded jobs, which <see cref="CountByStateAsync"/>
+    /// only estimates (from the planner's statistics, which lag behind a young table).
+    /// </summary>
+    public async Task<long> CountInStateAsync(JobState state, int cap = CountCap, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.CappedStateCount,
+            new { state = state.ToDb(), cap }, cancellationToken: cancellationToken));
+    }
 }

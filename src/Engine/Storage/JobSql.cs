@@ -141,6 +141,8 @@ internal sealed class JobSql(string s)
     // Pages by number (offset) for dashboards that page that way (the Hangfire Dashboard), each
     // along the index that holds its state, so the first pages are index reads at any table size;
     // a deep page costs its offset. Available jobs merge the two claim indexes of their queue.
+    public string CappedStateCount { get; } = $"select count(*) from (select 1 from {s}.job where state = @state limit @cap) x";
+
     public string StatePageAvailable { get; } = $"""
         select {JobColumns} from (
             (select * from {s}.job where state = 'available' and not limited and queue = @queue

@@ -223,8 +223,20 @@ internal sealed class JobsMonitoringApi(JobsStorage storage) : JobStorageMonitor
             job.Id.ToString(CultureInfo.InvariantCulture), dto(job, HangfireJobData.From(job), HangfireStates.DataOf(job)))));
     }
 
-    private Dictionary<JobState, long> Counts() =>
-        Wait(Monitor.CountByStateAsync()).ToDictionary(c => c.State, c => c.Jobs ?? 0);
+    /// <summary>
+    /// The monitor's counts; succeeded jobs, which it only estimates, are counted exactly while the
+    /// estimate is below its cap (a young table's statistics say 0 while its pages list jobs).
+    /// </summary>
+    private Dictionary<JobState, long> Counts()
+    {
+        var counts = Wait(Monitor.CountByStateAsync()).ToDictionary(c => c.State, c => c);
+        var result = counts.ToDictionary(c => c.Key, c => c.Value.Jobs ?? 0);
+        if (counts.TryGetValue(JobState.Succeeded, out var succeeded) && !succeeded.Exact && (succeeded.Jobs ?? 0) <= JobsMonitor.CountCap)
+        {
+            result[JobState.Succeeded] = Wait(Monitor.CountInStateAsync(JobState.Succeeded, JobsMonitor.CountCap));
+        }
+        return result;
+    }
 
     private long Count(JobState state) => Counts().GetValueOrDefault(state);
 
