@@ -54,6 +54,10 @@ public sealed class HostProcess : IDisposable
             ["Dashboard__SecureCookies"] = "false",
         }, settings);
 
+    /// <summary>Runs one of Jobs.Dashboard.dll's commands (e.g. <c>import-hangfire</c>) on the schema; wait for it with <see cref="WaitForExitAsync"/>.</summary>
+    public static HostProcess StartDashboardCommand(TestSchema schema, params string[] args) =>
+        Start("Jobs.Dashboard.dll", schema, new Dictionary<string, string>(), null, args);
+
     /// <summary>Starts another host executable copied beside the tests (a test host program), with the worker's fast heartbeat.</summary>
     public static HostProcess StartHost(string assembly, TestSchema schema, IReadOnlyDictionary<string, string>? settings = null) =>
         Start(assembly, schema, new Dictionary<string, string>
@@ -62,14 +66,15 @@ public sealed class HostProcess : IDisposable
             ["Jobs__Server__ServerTimeout"] = "00:00:02",
         }, settings);
 
-    private static HostProcess Start(string assembly, TestSchema schema, Dictionary<string, string> defaults, IReadOnlyDictionary<string, string>? settings)
+    private static HostProcess Start(string assembly, TestSchema schema, Dictionary<string, string> defaults, IReadOnlyDictionary<string, string>? settings,
+        string[]? args = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, assembly);
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} is missing: the test project needs a project reference to the host's project.");
         }
-        var start = new ProcessStartInfo("dotnet", [dll])
+        var start = new ProcessStartInfo("dotnet", [dll, .. args ?? []])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

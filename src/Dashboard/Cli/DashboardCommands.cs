@@ -9,6 +9,7 @@ namespace Jobs.Dashboard.Cli;
 /// <code>
 /// Jobs.Dashboard create-admin &lt;username&gt;            password from JOBS_ADMIN_PASSWORD, else generated and printed once
 /// Jobs.Dashboard create-api-key --name &lt;name&gt; [--role producer|operator] [--kinds a,b] [--queues q1,q2]
+/// Jobs.Dashboard import-hangfire --from &lt;connection string&gt; [--schema hangfire] [--dry-run]
 /// </code>
 /// They use the host's configuration (connection string, schema) and migrate like the host does.
 /// </summary>
@@ -17,11 +18,16 @@ public static class DashboardCommands
     /// <summary>Runs a command when <paramref name="args"/> names one; returns its exit code, or null to start the web host.</summary>
     public static async Task<int?> TryRunAsync(string[] args)
     {
-        if (args is not ["create-admin", ..] and not ["create-api-key", ..])
+        if (args is not ["create-admin", ..] and not ["create-api-key", ..] and not ["import-hangfire", ..])
         {
             return null;
         }
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args[1..], ContentRootPath = AppContext.BaseDirectory });
+        // The import's options are its own (its connection string is not configuration, and must not become any).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args[0] == "import-hangfire" ? [] : args[1..],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.AddDashboard();
         // A command prints its own result; only warnings and errors are logged, on one line each.
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
@@ -30,9 +36,12 @@ public static class DashboardCommands
         await app.Services.GetRequiredService<Jobs.Engine.Storage.JobsSchema>().EnsureAsync(CancellationToken.None);
         try
         {
-            return args[0] == "create-admin"
-                ? await CreateAdminAsync(app.Services, args[1..])
-                : await CreateApiKeyAsync(app.Services, args[1..]);
+            return args[0] switch
+            {
+                "create-admin" => await CreateAdminAsync(app.Services, args[1..]),
+                "import-hangfire" => await HangfireImportCommand.RunAsync(app.Services, args[1..]),
+                _ => await CreateApiKeyAsync(app.Services, args[1..]),
+            };
         }
         catch (ArgumentException e)
         {

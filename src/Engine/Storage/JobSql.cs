@@ -141,6 +141,17 @@ internal sealed class JobSql(string s)
     // Pages by number (offset) for dashboards that page that way (the Hangfire Dashboard), each
     // along the index that holds its state, so the first pages are index reads at any table size;
     // a deep page costs its offset. Available jobs merge the two claim indexes of their queue.
+    // Jobs brought from another system (JobImports), inserted in this transaction as waiting jobs,
+    // take the state they had there: retrying with the attempts they spent and their last error, or
+    // dead with it. Only rows this transaction inserted are named, so nothing else can be changed.
+    public string ImportStates { get; } = $"""
+        update {s}.job j
+           set state = u.state, attempt = u.attempt, attempted_at = u.failed_at, errors = jsonb_build_array(u.error::jsonb),
+               finalized_at = case when u.state = 'dead' then u.failed_at end
+          from unnest(@ids, @states, @attempts, @errors, @failed_at) as u(id, state, attempt, error, failed_at)
+         where j.id = u.id and j.state in ('available', 'scheduled')
+        """;
+
     public string CappedStateCount { get; } = $"select count(*) from (select 1 from {s}.job where state = @state limit @cap) x";
 
     public string StatePageAvailable { get; } = $"""
