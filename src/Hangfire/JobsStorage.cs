@@ -38,6 +38,7 @@ public sealed class JobsStorage : JobStorage
         FilterProvider = options.FilterProvider ?? JobFilterProviders.Providers;
         Ids = new IdReservations(engine.Jobs, TimeProvider.System);
         Locks = new DistributedLocks(engine.Database.DataSource, engine.Database.Schema);
+        Statistics = new StatisticsCache(options.StatisticsCacheDuration, TimeProvider.System);
         _description = description;
         if (options.PrepareSchemaIfNecessary)
         {
@@ -56,6 +57,8 @@ public sealed class JobsStorage : JobStorage
     internal IdReservations Ids { get; }
 
     internal DistributedLocks Locks { get; }
+
+    internal StatisticsCache Statistics { get; }
 
     /// <summary>Reads are answered by PostgreSQL after the writes they follow: no retry loops needed.</summary>
     public override bool LinearizableReads => true;

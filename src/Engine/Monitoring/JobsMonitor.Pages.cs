@@ -45,14 +45,38 @@ public sealed partial class JobsMonitor
     }
 
     /// <summary>
-    /// Jobs in one state counted exactly up to <paramref name="cap"/> (then <paramref name="cap"/>):
-    /// for views that show a small installation's succeeded jobs, which <see cref="CountByStateAsync"/>
-    /// only estimates (from the planner's statistics, which lag behind a young table).
+    /// Jobs in one state: exact up to <see cref="CountCap"/>, the planner's estimate beyond it. Unlike
+    /// <see cref="CountByStateAsync"/> it counts succeeded jobs too (a young table's statistics say 0
+    /// while its lists show jobs), and it reads only the one state's index.
     /// </summary>
-    public async Task<long> CountInStateAsync(JobState state, int cap = CountCap, CancellationToken cancellationToken = default)
+    public async Task<StateCount> CountStateAsync(JobState state, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.CappedStateCount,
-            new { state = state.ToDb(), cap }, cancellationToken: cancellationToken));
+        var exact = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.CappedStateCount(state),
+            new { state = state.ToDb(), cap = CountCap + 1 }, cancellationToken: cancellationToken));
+        if (exact <= CountCap)
+        {
+            return new StateCount(state, exact, true);
+        }
+        var estimates = await connection.QueryAsync<(string State, long Jobs)>(new CommandDefinition(
+            Sql.EstimatedStateCounts, cancellationToken: cancellationToken));
+        var estimate = estimates.Where(e => e.State == state.ToDb()).Select(e => (long?)e.Jobs).FirstOrDefault();
+        return new StateCount(state, Math.Max(estimate ?? 0, exact), false);
+    }
+
+    /// <summary>Available jobs of one queue: exact up to <paramref name="cap"/>, then <paramref name="cap"/>.</summary>
+    public async Task<long> QueueDepthAsync(string queue, int cap = CountCap, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        var depth = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.CappedQueueDepth, new { queue, cap = cap + 1 },
+            cancellationToken: cancellationToken));
+        return Math.Min(depth, cap);
+    }
+
+    /// <summary>How many queues <see cref="QueuesAsync(CancellationToken)"/> lists, without counting their jobs.</summary>
+    public async Task<int> QueueCountAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(Sql.QueueCount, cancellationToken: cancellationToken));
     }
 }

@@ -152,7 +152,36 @@ internal sealed class JobSql(string s)
          where j.id = u.id and j.state in ('available', 'scheduled')
         """;
 
-    public string CappedStateCount { get; } = $"select count(*) from (select 1 from {s}.job where state = @state limit @cap) x";
+    // One state's jobs counted up to @cap, along the same indexes as CappedStateCounts.
+    public string CappedStateCount(Jobs.Engine.States.JobState state) => state switch
+    {
+        Jobs.Engine.States.JobState.Available =>
+            $"select (select count(*) from (select 1 from {s}.job where state = 'available' and not limited limit @cap) x) " +
+            $"+ (select count(*) from (select 1 from {s}.job where state = 'available' and limited limit @cap) x)",
+        Jobs.Engine.States.JobState.Running => $"select count(*) from (select 1 from {s}.job where server_id is not null limit @cap) x",
+        _ => $"select count(*) from (select 1 from {s}.job where state = @state limit @cap) x",
+    };
+
+    // One queue's available jobs counted up to @cap, along the two claim indexes.
+    public string CappedQueueDepth { get; } =
+        $"select (select count(*) from (select 1 from {s}.job where state = 'available' and not limited and queue = @queue limit @cap) x) " +
+        $"+ (select count(*) from (select 1 from {s}.job where state = 'available' and limited and queue = @queue limit @cap) x)";
+
+    // Every queue anyone mentions, without depths (see Queues).
+    public string QueueCount { get; } = $"""
+        with recursive waiting(queue) as (
+            (select queue from {s}.job where state = 'available' and not limited order by queue limit 1)
+            union all
+            select (select j.queue from {s}.job j where j.state = 'available' and not j.limited and j.queue > w.queue order by j.queue limit 1)
+              from waiting w where w.queue is not null
+        )
+        select count(*) from (
+            select queue as name from waiting where queue is not null
+            union select name from {s}.queue
+            union select jsonb_object_keys(queues) from {s}.server
+            union select queue from {s}.kind where queue is not null
+            union select distinct queue from {s}.job where state = 'available' and limited) n
+        """;
 
     public string StatePageAvailable { get; } = $"""
         select {JobColumns} from (

@@ -19,7 +19,9 @@ internal sealed class JobsMonitoringApi(JobsStorage storage) : JobStorageMonitor
 {
     private JobsMonitor Monitor => storage.Engine.Monitor;
 
-    public override StatisticsDto GetStatistics()
+    public override StatisticsDto GetStatistics() => storage.Statistics.Get(CountStatistics);
+
+    private StatisticsDto CountStatistics()
     {
         var counts = Counts();
         return new StatisticsDto
@@ -32,7 +34,7 @@ internal sealed class JobsMonitoringApi(JobsStorage storage) : JobStorageMonitor
             Deleted = counts.GetValueOrDefault(JobState.Cancelled),
             Retries = counts.GetValueOrDefault(JobState.Retrying),
             Awaiting = counts.GetValueOrDefault(JobState.Awaiting),
-            Queues = Wait(Monitor.QueuesAsync()).Count,
+            Queues = Wait(Monitor.QueueCountAsync()),
             Servers = Wait(Monitor.ServersAsync()).Count,
             Recurring = RecurringJobs.Names(storage).Count,
         };
@@ -186,7 +188,7 @@ internal sealed class JobsMonitoringApi(JobsStorage storage) : JobStorageMonitor
 
     internal long RetryingCount() => Count(JobState.Retrying);
 
-    public override long EnqueuedCount(string queue) => Wait(Monitor.QueuesAsync()).FirstOrDefault(q => q.Name == queue)?.Available ?? 0;
+    public override long EnqueuedCount(string queue) => Wait(Monitor.QueueDepthAsync(queue));
 
     public override long FetchedCount(string queue) => 0;
 
@@ -233,12 +235,13 @@ internal sealed class JobsMonitoringApi(JobsStorage storage) : JobStorageMonitor
         var result = counts.ToDictionary(c => c.Key, c => c.Value.Jobs ?? 0);
         if (counts.TryGetValue(JobState.Succeeded, out var succeeded) && !succeeded.Exact && (succeeded.Jobs ?? 0) <= JobsMonitor.CountCap)
         {
-            result[JobState.Succeeded] = Wait(Monitor.CountInStateAsync(JobState.Succeeded, JobsMonitor.CountCap));
+            result[JobState.Succeeded] = Count(JobState.Succeeded);
         }
         return result;
     }
 
-    private long Count(JobState state) => Counts().GetValueOrDefault(state);
+    /// <summary>One state's count (for a list's pager): only that state's index is read.</summary>
+    private long Count(JobState state) => Wait(Monitor.CountStateAsync(state)).Jobs ?? 0;
 
     private static List<string> ServerQueues(string queuesJson)
     {

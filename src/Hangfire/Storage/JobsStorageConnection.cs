@@ -2,6 +2,7 @@ using System.Globalization;
 using Hangfire.Common;
 using Hangfire.Server;
 using Hangfire.Storage;
+using Jobs.Engine.Client;
 using Jobs.Hangfire.Client;
 
 namespace Jobs.Hangfire.Storage;
@@ -17,6 +18,9 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
 {
     private readonly Dictionary<long, PendingJob> _pending = [];
 
+    /// <summary>The job <see cref="GetJobData"/> read last, for the <see cref="GetStateData"/> that follows it; any write forgets it.</summary>
+    private JobInfo? _lastRead;
+
     internal JobsStorage Storage => storage;
 
     internal bool TryTakePending(long id, out PendingJob job) => _pending.Remove(id, out job!);
@@ -25,7 +29,14 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
 
     internal PendingJob? Pending(long id) => _pending.GetValueOrDefault(id);
 
-    public override IWriteOnlyTransaction CreateWriteTransaction() => new JobsWriteTransaction(this);
+    public override IWriteOnlyTransaction CreateWriteTransaction()
+    {
+        ForgetReads();
+        return new JobsWriteTransaction(this);
+    }
+
+    /// <summary>Called when a write commits: what was read before is no longer what is there.</summary>
+    internal void ForgetReads() => _lastRead = null;
 
     public override IDisposable AcquireDistributedLock(string resource, TimeSpan timeout) => storage.Locks.Acquire(resource, timeout);
 
@@ -101,6 +112,7 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
             };
         }
         var job = Wait(storage.Engine.Jobs.GetAsync(id.Value));
+        _lastRead = job;
         return job is null ? null : HangfireJobData.From(job);
     }
 
@@ -111,7 +123,9 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
         {
             return null;
         }
-        var job = Wait(storage.Engine.Jobs.GetAsync(id.Value));
+        // The Dashboard asks for a job's data and then its state, on the same connection: one read.
+        var job = _lastRead is { } last && last.Id == id.Value ? last : Wait(storage.Engine.Jobs.GetAsync(id.Value));
+        _lastRead = null;
         return job is null ? null : HangfireStates.DataOf(job);
     }
 
