@@ -39,6 +39,7 @@ public sealed class JobsStorage : JobStorage
         Ids = new IdReservations(engine.Jobs, TimeProvider.System);
         Locks = new DistributedLocks(engine.Database.DataSource, engine.Database.Schema);
         Statistics = new StatisticsCache(options.StatisticsCacheDuration, TimeProvider.System);
+        ReadAhead = new ReadAhead(TimeProvider.System);
         _description = description;
         if (options.PrepareSchemaIfNecessary)
         {
@@ -59,6 +60,8 @@ public sealed class JobsStorage : JobStorage
     internal DistributedLocks Locks { get; }
 
     internal StatisticsCache Statistics { get; }
+
+    internal ReadAhead ReadAhead { get; }
 
     /// <summary>Reads are answered by PostgreSQL after the writes they follow: no retry loops needed.</summary>
     public override bool LinearizableReads => true;
@@ -86,6 +89,9 @@ public sealed class JobsStorage : JobStorage
 
     /// <inheritdoc />
     public override IStorageConnection GetConnection() => new JobsStorageConnection(this);
+
+    /// <summary>What the Dashboard's pages read through: it may use rows a page listed a moment ago (<see cref="Storage.ReadAhead"/>).</summary>
+    public override IStorageConnection GetReadOnlyConnection() => new JobsStorageConnection(this, readOnly: true);
 
     /// <inheritdoc />
     public override IMonitoringApi GetMonitoringApi() => new JobsMonitoringApi(this);

@@ -106,6 +106,19 @@ public sealed class MonitoringApiTests : HangfireTestBase
         Assert.Equal(1, connection.GetSetCount("retries"));
         Assert.Equal([retrying.Id.ToString()], connection.GetRangeFromSet("retries", 0, 9));
         Assert.Equal(1, Monitor.GetStatistics().Retries);
+        // As the Retries page reads them: the ids, then each job on a read-only connection of its own.
+        using (var page = (JobStorageConnection)Storage.GetReadOnlyConnection())
+        {
+            Assert.Equal([retrying.Id.ToString()], page.GetRangeFromSet("retries", 0, 9));
+        }
+        using (var row = Storage.GetReadOnlyConnection())
+        {
+            Assert.Equal("Scheduled", row.GetJobData(retrying.Id.ToString())!.State);
+            Assert.Equal("Scheduled", row.GetStateData(retrying.Id.ToString())!.Name);
+        }
+        // Hangfire's own changes read afresh: a requeue moves it.
+        Assert.True(Client.Requeue(retrying.Id.ToString()));
+        Assert.Equal(JobState.Available, (await Jobs.GetAsync(retrying.Id))!.State);
 
         var hourly = Monitor.HourlySucceededJobs();
         Assert.Equal(24, hourly.Count);

@@ -114,9 +114,6 @@ internal sealed class JobsMonitoringApi(JobsStorage storage) : JobStorageMonitor
 
     public override JobList<ScheduledJobDto> ScheduledJobs(int from, int count) => Scheduled(JobState.Scheduled, from, count);
 
-    /// <summary>Retrying jobs as the Retries page lists them (see <see cref="JobsStorageConnection.GetRangeFromSet"/>).</summary>
-    internal JobList<ScheduledJobDto> RetryingJobs(int from, int count) => Scheduled(JobState.Retrying, from, count);
-
     private JobList<ScheduledJobDto> Scheduled(JobState engineState, int from, int count) =>
         Page(engineState, from, count, null, (job, data, state) => new ScheduledJobDto
         {

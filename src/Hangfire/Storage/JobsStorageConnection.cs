@@ -14,7 +14,7 @@ namespace Jobs.Hangfire.Storage;
 /// use instead; sets, lists, hashes and counters exist only for what Hangfire itself keeps in them
 /// (recurring jobs and statistics), and any other use names itself in a <see cref="NotSupportedException"/>.
 /// </summary>
-internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageConnection
+internal sealed class JobsStorageConnection(JobsStorage storage, bool readOnly = false) : JobStorageConnection
 {
     private readonly Dictionary<long, PendingJob> _pending = [];
 
@@ -111,7 +111,7 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
                 ParametersSnapshot = pending.Parameters.ToDictionary(p => p.Key, p => p.Value!),
             };
         }
-        var job = Wait(storage.Engine.Jobs.GetAsync(id.Value));
+        var job = (readOnly ? storage.ReadAhead.Take(id.Value) : null) ?? Wait(storage.Engine.Jobs.GetAsync(id.Value));
         _lastRead = job;
         return job is null ? null : HangfireJobData.From(job);
     }
@@ -154,13 +154,28 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
         var count = Math.Max(0, endingAt - startingFrom + 1);
         return key switch
         {
-            RetriesSetKey => Monitoring.RetryingJobs(startingFrom, count).Select(j => j.Key).ToList(),
+            RetriesSetKey => RetryingIds(startingFrom, count),
             RecurringJobs.SetKey => RecurringJobs.Names(storage).Order(StringComparer.Ordinal).Skip(startingFrom).Take(count).ToList(),
             _ => throw Unsupported($"GetRangeFromSet('{key}')"),
         };
     }
 
     private JobsMonitoringApi Monitoring => new(storage);
+
+    private List<string> RetryingIds(int from, int count)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+        var jobs = Wait(storage.Engine.Monitor.PageByStateAsync(Jobs.Engine.States.JobState.Retrying, Math.Max(0, from), Math.Min(count, 500)));
+        if (readOnly)
+        {
+            // The Retries page reads each of them next.
+            storage.ReadAhead.Put(jobs);
+        }
+        return jobs.Select(j => HangfireIds.Format(j.Id)).ToList();
+    }
 
     public override Dictionary<string, string>? GetAllEntriesFromHash(string key)
     {
