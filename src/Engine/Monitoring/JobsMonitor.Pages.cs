@@ -45,16 +45,19 @@ public sealed partial class JobsMonitor
     }
 
     /// <summary>
-    /// Jobs in one state: exact up to <see cref="CountCap"/>, the planner's estimate beyond it. Unlike
-    /// <see cref="CountByStateAsync"/> it counts succeeded jobs too (a young table's statistics say 0
-    /// while its lists show jobs), and it reads only the one state's index.
+    /// Jobs in one state: exact up to <paramref name="cap"/> (default <see cref="CountCap"/>), the
+    /// planner's estimate beyond it (never below the cap). Unlike <see cref="CountByStateAsync"/> it
+    /// counts succeeded jobs too (a young table's statistics say 0 while its lists show jobs), and it
+    /// reads only the one state's index.
     /// </summary>
-    public async Task<StateCount> CountStateAsync(JobState state, CancellationToken cancellationToken = default)
+    public async Task<StateCount> CountStateAsync(JobState state, int cap = CountCap, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(cap, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(cap, PreviewCap);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         var exact = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.CappedStateCount(state),
-            new { state = state.ToDb(), cap = CountCap + 1 }, cancellationToken: cancellationToken));
-        if (exact <= CountCap)
+            new { state = state.ToDb(), cap = cap + 1 }, cancellationToken: cancellationToken));
+        if (exact <= cap)
         {
             return new StateCount(state, exact, true);
         }

@@ -232,13 +232,20 @@ internal sealed class JobsMonitoringApi(JobsStorage storage) : JobStorageMonitor
         var result = counts.ToDictionary(c => c.Key, c => c.Value.Jobs ?? 0);
         if (counts.TryGetValue(JobState.Succeeded, out var succeeded) && !succeeded.Exact && (succeeded.Jobs ?? 0) <= JobsMonitor.CountCap)
         {
-            result[JobState.Succeeded] = Count(JobState.Succeeded);
+            result[JobState.Succeeded] = Wait(Monitor.CountStateAsync(JobState.Succeeded)).Jobs ?? 0;
         }
         return result;
     }
 
-    /// <summary>One state's count (for a list's pager): only that state's index is read.</summary>
-    private long Count(JobState state) => Wait(Monitor.CountStateAsync(state)).Jobs ?? 0;
+    /// <summary>
+    /// One state's count for a list's pager: exact up to <see cref="PagerCountCap"/>, the planner's
+    /// estimate beyond (an index of due times, say, cannot tell scheduled from retrying jobs without
+    /// reading each row, and a page should not read ten thousand rows to draw its page numbers).
+    /// </summary>
+    private long Count(JobState state) => Wait(Monitor.CountStateAsync(state, PagerCountCap)).Jobs ?? 0;
+
+    /// <summary>Pagers count exactly up to this many jobs.</summary>
+    internal const int PagerCountCap = 1_000;
 
     private static List<string> ServerQueues(string queuesJson)
     {
