@@ -129,4 +129,17 @@ public sealed class MonitoringApiTests : HangfireTestBase
         Assert.Equal(12, daily.Values.Sum());
         Assert.Equal(3, Monitor.FailedByDatesCount().Values.Sum());
     }
+
+    [Fact]
+    public async Task A_hangfire_job_whose_arguments_are_no_hangfire_call_is_still_listed_and_shown()
+    {
+        var id = Client.Schedule(() => StaticJobs.Record(Key, "x"), TimeSpan.FromHours(1));
+        await Schema.ExecuteAsync("update {s}.job set args = '{\"type\": 5}' where id = @id", new { id = Id(id) });
+
+        var listed = Assert.Single(Monitor.ScheduledJobs(0, 10));
+
+        Assert.Equal(id, listed.Key);
+        Assert.Equal(["hangfire.job", "{\"type\": 5}"], listed.Value.Job.Args.Cast<string>());
+        Assert.Equal("Scheduled", Monitor.JobDetails(id).History[0].StateName);
+    }
 }
