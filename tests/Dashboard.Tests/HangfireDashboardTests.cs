@@ -1,3 +1,4 @@
+using Hangfire;
 using System.Net;
 using System.Text.RegularExpressions;
 using Jobs.Engine.Admin;
@@ -143,6 +144,26 @@ public sealed partial class HangfireDashboardTests : IAsyncLifetime
         var entry = (await Service<AuditLog>().ListAsync()).First(e => e.Action == "jobs.requeue");
         Assert.Equal(("olga", "operator", $"job {id}", 1L), (entry.Actor, entry.ActorKind, entry.Target, entry.JobCount!.Value));
         Assert.Contains("\"hangfire\"", entry.Details);
+    }
+
+    [Fact]
+    public async Task An_operators_delete_and_trigger_are_audited_under_their_name()
+    {
+        var scheduled = await _worker.Client.EnqueueAsync(new NoopArgs(), new EnqueueOptions { Delay = TimeSpan.FromHours(1) });
+        var name = "report-" + Guid.NewGuid().ToString("N")[..6];
+        var storage = Service<JobStorage>();
+        new RecurringJobManager(storage).AddOrUpdate(name, () => Console.WriteLine("report"), "0 3 * * *");
+        using var operatorClient = await SignedInAsync("olga");
+
+        var delete = await CommandAsync(operatorClient, $"/hangfire/jobs/details/{scheduled.Id}", $"/hangfire/jobs/actions/delete/{scheduled.Id}");
+        var trigger = await CommandAsync(operatorClient, "/hangfire/recurring", "/hangfire/recurring/trigger", name);
+
+        Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NoContent), (delete.StatusCode, trigger.StatusCode));
+        Assert.Equal(JobState.Cancelled, (await Service<IJobClient>().GetAsync(scheduled.Id))!.State);
+        Assert.Equal(1, await _schema.ScalarAsync<long>("select count(*) from {s}.job where metadata ->> 'schedule' = @name", new { name }));
+        var audit = await Service<AuditLog>().ListAsync();
+        Assert.Contains(audit, e => (e.Actor, e.Action, e.Target) == ("olga", "jobs.delete", $"job {scheduled.Id}"));
+        Assert.Contains(audit, e => (e.Actor, e.Action, e.Target) == ("olga", "schedules.trigger", $"schedule {name}"));
     }
 
     [Fact]
