@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The dashboard with a million jobs: seeds N jobs in mixed states (default 1,000,000) with a week
 # of history, starts the dashboard (Release, production settings) and times every page and every
-# list call of the API at the client on loopback. Prints p50/p95/max per call, then one JSON line.
+# list call of the API at the client on loopback, the Hangfire Dashboard's pages at /hangfire too.
+# Prints p50/p95/max per call, then one JSON line.
 #
 #   ConnectionStrings__Jobs=... scripts/bench-dashboard.sh [--jobs N] [--rounds R]
 #

@@ -227,6 +227,11 @@ List<Call> Calls(Sample s)
         $"/jobs/{s.DeadId}", $"/jobs/{s.OldId}",
         "/jobs/bulk?action=requeue&state=dead&kind=payment.capture", "/jobs/bulk?action=cancel&state=scheduled&queue=maintenance",
         "/dead-letter", "/recurring", "/queues", "/servers", "/webhooks", "/audit", "/admin/operators", "/admin/api-keys",
+        // The Hangfire Dashboard over the same jobs: each list's first page, one far down, a job page.
+        "/hangfire", "/hangfire/jobs/enqueued", "/hangfire/jobs/enqueued/payments", "/hangfire/jobs/scheduled", "/hangfire/jobs/processing",
+        "/hangfire/jobs/succeeded", "/hangfire/jobs/failed", "/hangfire/jobs/deleted", "/hangfire/jobs/awaiting", "/hangfire/retries",
+        "/hangfire/recurring", "/hangfire/servers", $"/hangfire/jobs/details/{s.DeadId}", $"/hangfire/jobs/details/{s.OldId}",
+        "/hangfire/jobs/succeeded?from=5000&count=20", "/hangfire/jobs/failed?from=2000&count=20",
     ];
     string[] apiCalls =
     [

@@ -1,4 +1,5 @@
 using Jobs.Dashboard.Apis;
+using Jobs.Dashboard.HangfireUi;
 using Jobs.Dashboard.Security;
 using Jobs.Dashboard.Ui;
 using Jobs.Engine;
@@ -67,6 +68,7 @@ public static class DashboardHostExtensions
         services.AddProblemDetails();
         services.AddRazorPages();
         services.AddJobsApi();
+        services.AddHangfireDashboardOnJobs();
         return builder;
     }
 
@@ -83,12 +85,14 @@ public static class DashboardHostExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseHangfireDashboardAudit();
 
         // Scrapers present an API key (any role); a signed-in operator may look too.
         app.MapJobsHostEndpoints()?.RequireAuthorization(DashboardPolicies.MetricsReader);
         app.MapRazorPages();
         app.MapDashboardUi();
         app.MapJobsApi();
+        app.MapHangfireDashboardUnderRoles();
         return app;
     }
 }

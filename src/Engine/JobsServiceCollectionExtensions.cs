@@ -33,6 +33,7 @@ public static class JobsServiceCollectionExtensions
             sp.GetServices<JobKindRegistration>(), sp.GetService<IConfiguration>()));
         services.TryAddSingleton<IJobClient, JobClient>();
         services.TryAddSingleton<IScheduleClient, ScheduleClient>();
+        services.TryAddSingleton<JobImports>();
         services.TryAddSingleton<Monitoring.JobsMonitor>();
         services.TryAddSingleton<Monitoring.QueueGauges>();
         services.TryAddSingleton<JobKindCatalog>();

@@ -27,6 +27,8 @@ public sealed class JobsStorage : JobStorage
     private static readonly Dictionary<string, bool> Features = new(StringComparer.OrdinalIgnoreCase)
     {
         [JobStorageFeatures.JobQueueProperty] = true,
+        // The Dashboard's Awaiting page reads the monitoring API (AwaitingJobs) instead of a set.
+        [JobStorageFeatures.Monitoring.AwaitingJobs] = true,
     };
 
     private JobsStorage(EngineClients engine, JobsStorageOptions options, string description)
@@ -36,6 +38,8 @@ public sealed class JobsStorage : JobStorage
         FilterProvider = options.FilterProvider ?? JobFilterProviders.Providers;
         Ids = new IdReservations(engine.Jobs, TimeProvider.System);
         Locks = new DistributedLocks(engine.Database.SessionDataSource, engine.Database.Schema);
+        Statistics = new StatisticsCache(options.StatisticsCacheDuration, TimeProvider.System);
+        ReadAhead = new ReadAhead(TimeProvider.System);
         _description = description;
         if (options.PrepareSchemaIfNecessary)
         {
@@ -54,6 +58,10 @@ public sealed class JobsStorage : JobStorage
     internal IdReservations Ids { get; }
 
     internal DistributedLocks Locks { get; }
+
+    internal StatisticsCache Statistics { get; }
+
+    internal ReadAhead ReadAhead { get; }
 
     /// <summary>Reads are answered by PostgreSQL after the writes they follow: no retry loops needed.</summary>
     public override bool LinearizableReads => true;
@@ -81,6 +89,9 @@ public sealed class JobsStorage : JobStorage
 
     /// <inheritdoc />
     public override IStorageConnection GetConnection() => new JobsStorageConnection(this);
+
+    /// <summary>What the Dashboard's pages read through: it may use rows a page listed a moment ago (<see cref="Storage.ReadAhead"/>).</summary>
+    public override IStorageConnection GetReadOnlyConnection() => new JobsStorageConnection(this, readOnly: true);
 
     /// <inheritdoc />
     public override IMonitoringApi GetMonitoringApi() => new JobsMonitoringApi(this);

@@ -24,4 +24,13 @@ public sealed class JobsStorageOptions
     /// (attributes on the method and class, and <c>GlobalJobFilters</c>).
     /// </summary>
     public IJobFilterProvider? FilterProvider { get; set; }
+
+    /// <summary>
+    /// How long the Hangfire Dashboard's statistics (the counters of its navigation, sidebar and
+    /// 2-second poll) are reused before they are counted again, per storage. Every open dashboard
+    /// shares them, so any number of them cost one count per period; the pagers of the job lists count
+    /// their own state each time. <see cref="TimeSpan.Zero"/> counts at every call. The default value
+    /// is 2 seconds (the Dashboard's own polling interval).
+    /// </summary>
+    public TimeSpan StatisticsCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
 }

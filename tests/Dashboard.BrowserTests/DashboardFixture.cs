@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Jobs.Hangfire;
 using Jobs.Webhooks;
 using Microsoft.Playwright;
 
@@ -40,7 +41,8 @@ public class DashboardFixture : IAsyncLifetime
 
     /// <summary>The worker server on the schema.</summary>
     protected virtual Task<TestEngine> StartWorkerAsync() =>
-        TestEngine.StartAsync(Schema, jobs => jobs.AddDiagnosticJobs().AddHandler<FlakyHandler, FlakyArgs>(kind => kind.MaxAttempts = 1));
+        TestEngine.StartAsync(Schema, jobs => jobs.AddDiagnosticJobs().AddHandler<FlakyHandler, FlakyArgs>(kind => kind.MaxAttempts = 1)
+            .AddHangfireJobs());
 
     public virtual async Task InitializeAsync()
     {

@@ -63,6 +63,10 @@ public sealed class HostProcess : IDisposable
         return (code, process.Output);
     }
 
+    /// <summary>Runs one of Jobs.Dashboard.dll's commands (e.g. <c>import-hangfire</c>) on the schema; wait for it with <see cref="WaitForExitAsync"/>.</summary>
+    public static HostProcess StartDashboardCommand(TestSchema schema, params string[] args) =>
+        Start("Jobs.Dashboard.dll", schema, new Dictionary<string, string>(), null, args);
+
     /// <summary>Starts another host executable copied beside the tests (a test host program), with the worker's fast heartbeat.</summary>
     public static HostProcess StartHost(string assembly, TestSchema schema, IReadOnlyDictionary<string, string>? settings = null) =>
         Start(assembly, schema, new Dictionary<string, string>

@@ -11,6 +11,7 @@ namespace Jobs.Dashboard.Cli;
 /// Jobs.Dashboard create-api-key --name &lt;name&gt; [--role producer|operator] [--kinds a,b] [--queues q1,q2]
 /// Jobs.Dashboard webhook-endpoint ...                  see <see cref="EndpointCommands"/>
 /// Jobs.Dashboard schedule ...                          see <see cref="ScheduleCommands"/>
+/// Jobs.Dashboard import-hangfire --from &lt;connection string&gt; [--schema hangfire] [--dry-run]
 /// </code>
 /// They use the host's configuration (connection string, schema) and migrate like the host does.
 /// </summary>
@@ -19,13 +20,18 @@ public static class DashboardCommands
     /// <summary>Runs a command when <paramref name="args"/> names one; returns its exit code, or null to start the web host.</summary>
     public static async Task<int?> TryRunAsync(string[] args)
     {
-        if (args is not ["create-admin" or "create-api-key" or EndpointCommands.Name or ScheduleCommands.Name, ..])
+        if (args is not ["create-admin" or "create-api-key" or "import-hangfire" or EndpointCommands.Name or ScheduleCommands.Name, ..])
         {
             return null;
         }
         // Only options after the command's own arguments are configuration (--Jobs:Schema x); the
         // command's options (--url, --cron...) would be read as configuration keys too, harmlessly.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args[1..], ContentRootPath = AppContext.BaseDirectory });
+        // The import's options are its own (its connection string is not configuration, and must not become any).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args[0] == "import-hangfire" ? [] : args[1..],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.AddDashboard();
         // A command prints its own result; only warnings and errors are logged, on one line each.
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
@@ -39,6 +45,7 @@ public static class DashboardCommands
                 "create-admin" => await CreateAdminAsync(app.Services, args[1..]),
                 EndpointCommands.Name => await EndpointCommands.RunAsync(app.Services, args[1..]),
                 ScheduleCommands.Name => await ScheduleCommands.RunAsync(app.Services, args[1..]),
+                "import-hangfire" => await HangfireImportCommand.RunAsync(app.Services, args[1..]),
                 _ => await CreateApiKeyAsync(app.Services, args[1..]),
             };
         }

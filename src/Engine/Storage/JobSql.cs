@@ -138,6 +138,71 @@ internal sealed class JobSql(string s)
 
     public string GetJob { get; } = $"select {JobColumns} from {s}.job j where j.id = @id";
 
+    // Pages by number (offset) for dashboards that page that way (the Hangfire Dashboard), each
+    // along the index that holds its state, so the first pages are index reads at any table size;
+    // a deep page costs its offset. Available jobs merge the two claim indexes of their queue.
+    // Jobs brought from another system (JobImports), inserted in this transaction as waiting jobs,
+    // take the state they had there: retrying with the attempts they spent and their last error, or
+    // dead with it. Only rows this transaction inserted are named, so nothing else can be changed.
+    public string ImportStates { get; } = $"""
+        update {s}.job j
+           set state = u.state, attempt = u.attempt, attempted_at = u.failed_at, errors = jsonb_build_array(u.error::jsonb),
+               finalized_at = case when u.state = 'dead' then u.failed_at end
+          from unnest(@ids, @states, @attempts, @errors, @failed_at) as u(id, state, attempt, error, failed_at)
+         where j.id = u.id and j.state in ('available', 'scheduled')
+        """;
+
+    // One state's jobs counted up to @cap, along the same indexes as CappedStateCounts.
+    public string CappedStateCount(Jobs.Engine.States.JobState state) => state switch
+    {
+        Jobs.Engine.States.JobState.Available =>
+            $"select (select count(*) from (select 1 from {s}.job where state = 'available' and not limited limit @cap) x) " +
+            $"+ (select count(*) from (select 1 from {s}.job where state = 'available' and limited limit @cap) x)",
+        Jobs.Engine.States.JobState.Running => $"select count(*) from (select 1 from {s}.job where server_id is not null limit @cap) x",
+        _ => $"select count(*) from (select 1 from {s}.job where state = @state limit @cap) x",
+    };
+
+    // One queue's available jobs counted up to @cap, along the two claim indexes.
+    public string CappedQueueDepth { get; } =
+        $"select (select count(*) from (select 1 from {s}.job where state = 'available' and not limited and queue = @queue limit @cap) x) " +
+        $"+ (select count(*) from (select 1 from {s}.job where state = 'available' and limited and queue = @queue limit @cap) x)";
+
+    // Every queue anyone mentions, without depths (see Queues).
+    public string QueueCount { get; } = $"""
+        with recursive waiting(queue) as (
+            (select queue from {s}.job where state = 'available' and not limited order by queue limit 1)
+            union all
+            select (select j.queue from {s}.job j where j.state = 'available' and not j.limited and j.queue > w.queue order by j.queue limit 1)
+              from waiting w where w.queue is not null
+        )
+        select count(*) from (
+            select queue as name from waiting where queue is not null
+            union select name from {s}.queue
+            union select jsonb_object_keys(queues) from {s}.server
+            union select queue from {s}.kind where queue is not null
+            union select distinct queue from {s}.job where state = 'available' and limited) n
+        """;
+
+    public string StatePageAvailable { get; } = $"""
+        select {JobColumns} from (
+            (select * from {s}.job where state = 'available' and not limited and queue = @queue
+              order by priority desc, scheduled_at, id limit @end)
+            union all
+            (select * from {s}.job where state = 'available' and limited and queue = @queue
+              order by priority desc, scheduled_at, id limit @end)) j
+         order by j.priority desc, j.scheduled_at, j.id offset @offset limit @limit
+        """;
+
+    public string StatePageDue { get; } = $"select {JobColumns} from {s}.job j where j.state = @state order by j.scheduled_at, j.id offset @offset limit @limit";
+
+    public string StatePageRunning { get; } = $"select {JobColumns} from {s}.job j where j.server_id is not null order by j.attempted_at, j.id offset @offset limit @limit";
+
+    public string StatePageFinalized { get; } = $"select {JobColumns} from {s}.job j where j.state = @state order by j.finalized_at desc, j.id desc offset @offset limit @limit";
+
+    // Succeeded jobs have no index of their own (see job_finalized_brin): newest first by id, which
+    // the primary key reads backwards; most rows of a large table match, so a page fills at once.
+    public string StatePageById { get; } = $"select {JobColumns} from {s}.job j where j.state = @state order by j.id desc offset @offset limit @limit";
+
     // Draws ids from the job table's own sequence: insert_jobs accepts an id only once the sequence handed it out.
     public string ReserveIds { get; } = $"select array(select nextval('{s}.job_id_seq') from generate_series(1, @count))";
 

@@ -17,6 +17,12 @@ internal sealed record HangfireJobPolicy(string Kind, int MaxAttempts, string? P
 {
     private const int MaxPartitionKey = 200;
 
+    /// <summary>
+    /// The policy of a job whose type cannot be loaded here (an import from another installation):
+    /// Hangfire's defaults, its global retry filter's 10 retries (11 attempts).
+    /// </summary>
+    public static readonly HangfireJobPolicy WithoutCode = new(HangfireJobArgs.Kind, 11, null, null);
+
     public static HangfireJobPolicy For(Job job, IJobFilterProvider filters)
     {
         var instances = filters.GetFilters(job).Select(f => f.Instance).ToList();

@@ -15,7 +15,7 @@ internal static class HangfireJobData
             State = HangfireStates.NameOf(job.State),
             CreatedAt = job.CreatedAt.UtcDateTime,
         };
-        if (HangfireInvocation.Read(job.Kind, job.ArgsJson) is { } args)
+        if (ReadInvocation(job) is { } args)
         {
             data.InvocationData = HangfireInvocation.ToInvocationData(args);
             data.ParametersSnapshot = args.Parameters?.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!)
@@ -31,11 +31,28 @@ internal static class HangfireJobData
         }
         else
         {
+            // A native kind: shown as its kind and arguments (see EngineKindJob).
             data.ParametersSnapshot = new Dictionary<string, string>();
-            data.LoadException = new JobLoadException(
-                $"Job {job.Id} is a job of kind '{job.Kind}', not a Hangfire method call; it runs through its kind's handler.",
-                new InvalidOperationException($"Kind '{job.Kind}' with arguments {job.ArgsJson}"));
+            data.Job = EngineKindJob.For(job.Kind, job.ArgsJson);
+            data.InvocationData = InvocationData.SerializeJob(data.Job);
         }
         return data;
+    }
+
+    /// <summary>
+    /// The Hangfire call the job holds, or null for another kind, or for arguments written by hand
+    /// that are no Hangfire call (those are shown like a native kind's, so the Dashboard still lists,
+    /// requeues and deletes them; the engine's server ends such a job dead, naming the problem).
+    /// </summary>
+    private static HangfireInvocationArgs? ReadInvocation(JobInfo job)
+    {
+        try
+        {
+            return HangfireInvocation.Read(job.Kind, job.ArgsJson) is { Type: not null, Method: not null } args ? args : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 }

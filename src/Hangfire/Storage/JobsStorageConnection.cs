@@ -2,6 +2,7 @@ using System.Globalization;
 using Hangfire.Common;
 using Hangfire.Server;
 using Hangfire.Storage;
+using Jobs.Engine.Client;
 using Jobs.Hangfire.Client;
 
 namespace Jobs.Hangfire.Storage;
@@ -13,9 +14,12 @@ namespace Jobs.Hangfire.Storage;
 /// use instead; sets, lists, hashes and counters exist only for what Hangfire itself keeps in them
 /// (recurring jobs and statistics), and any other use names itself in a <see cref="NotSupportedException"/>.
 /// </summary>
-internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageConnection
+internal sealed class JobsStorageConnection(JobsStorage storage, bool readOnly = false) : JobStorageConnection
 {
     private readonly Dictionary<long, PendingJob> _pending = [];
+
+    /// <summary>The job <see cref="GetJobData"/> read last, for the <see cref="GetStateData"/> that follows it; any write forgets it.</summary>
+    private JobInfo? _lastRead;
 
     internal JobsStorage Storage => storage;
 
@@ -25,7 +29,14 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
 
     internal PendingJob? Pending(long id) => _pending.GetValueOrDefault(id);
 
-    public override IWriteOnlyTransaction CreateWriteTransaction() => new JobsWriteTransaction(this);
+    public override IWriteOnlyTransaction CreateWriteTransaction()
+    {
+        ForgetReads();
+        return new JobsWriteTransaction(this);
+    }
+
+    /// <summary>Called when a write commits: what was read before is no longer what is there.</summary>
+    internal void ForgetReads() => _lastRead = null;
 
     public override IDisposable AcquireDistributedLock(string resource, TimeSpan timeout) => storage.Locks.Acquire(resource, timeout);
 
@@ -100,7 +111,8 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
                 ParametersSnapshot = pending.Parameters.ToDictionary(p => p.Key, p => p.Value!),
             };
         }
-        var job = Wait(storage.Engine.Jobs.GetAsync(id.Value));
+        var job = (readOnly ? storage.ReadAhead.Take(id.Value) : null) ?? Wait(storage.Engine.Jobs.GetAsync(id.Value));
+        _lastRead = job;
         return job is null ? null : HangfireJobData.From(job);
     }
 
@@ -111,7 +123,9 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
         {
             return null;
         }
-        var job = Wait(storage.Engine.Jobs.GetAsync(id.Value));
+        // The Dashboard asks for a job's data and then its state, on the same connection: one read.
+        var job = _lastRead is { } last && last.Id == id.Value ? last : Wait(storage.Engine.Jobs.GetAsync(id.Value));
+        _lastRead = null;
         return job is null ? null : HangfireStates.DataOf(job);
     }
 
@@ -122,6 +136,45 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
             return RecurringJobs.Names(storage);
         }
         throw Unsupported($"GetAllItemsFromSet('{key}')");
+    }
+
+    /// <summary>
+    /// The sets the Hangfire Dashboard pages through: <c>retries</c> (the engine's retrying jobs, due
+    /// soonest first) and <c>recurring-jobs</c>.
+    /// </summary>
+    public override long GetSetCount(string key) => key switch
+    {
+        RetriesSetKey => Monitoring.RetryingCount(),
+        RecurringJobs.SetKey => RecurringJobs.Names(storage).Count,
+        _ => throw Unsupported($"GetSetCount('{key}')"),
+    };
+
+    public override List<string> GetRangeFromSet(string key, int startingFrom, int endingAt)
+    {
+        var count = Math.Max(0, endingAt - startingFrom + 1);
+        return key switch
+        {
+            RetriesSetKey => RetryingIds(startingFrom, count),
+            RecurringJobs.SetKey => RecurringJobs.Names(storage).Order(StringComparer.Ordinal).Skip(startingFrom).Take(count).ToList(),
+            _ => throw Unsupported($"GetRangeFromSet('{key}')"),
+        };
+    }
+
+    private JobsMonitoringApi Monitoring => new(storage);
+
+    private List<string> RetryingIds(int from, int count)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+        var jobs = Wait(storage.Engine.Monitor.PageByStateAsync(Jobs.Engine.States.JobState.Retrying, Math.Max(0, from), Math.Min(count, 500)));
+        if (readOnly)
+        {
+            // The Retries page reads each of them next.
+            storage.ReadAhead.Put(jobs);
+        }
+        return jobs.Select(j => HangfireIds.Format(j.Id)).ToList();
     }
 
     public override Dictionary<string, string>? GetAllEntriesFromHash(string key)
@@ -166,6 +219,8 @@ internal sealed class JobsStorageConnection(JobsStorage storage) : JobStorageCon
     internal const string ContinuationsParameter = "Continuations";
 
     internal const string RetryCountParameter = "RetryCount";
+
+    internal const string RetriesSetKey = "retries";
 
     /// <summary>Hangfire's API is synchronous; the engine's is asynchronous (and free of synchronization contexts).</summary>
     internal static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();

@@ -100,6 +100,7 @@ internal sealed class JobsWriteTransaction(JobsStorageConnection connection) : J
 
     public override void Commit()
     {
+        connection.ForgetReads();
         var storage = connection.Storage;
         var created = new List<(PendingJob Job, JobWrites Writes)>();
         var changed = new List<(long Id, IState State, bool Failed)>();

@@ -71,7 +71,15 @@ internal static class RecurringJobs
     /// Checks what a transaction writes to a recurring job's hash and returns the schedule upsert to
     /// run at commit, or null when only fields the engine keeps itself changed.
     /// </summary>
-    public static Action? Plan(JobsStorage storage, string name, IReadOnlyDictionary<string, string> fields)
+    /// <param name="storage">The storage.</param>
+    /// <param name="name">The recurring job id.</param>
+    /// <param name="fields">What the transaction writes.</param>
+    /// <param name="withoutCode">
+    /// True when the job's type may not be loadable in this process (an import from another
+    /// installation): its attributes cannot be read then, and Hangfire's defaults apply (the global
+    /// retry filter's 10 retries, the hash's queue) instead of failing.
+    /// </param>
+    public static Action? Plan(JobsStorage storage, string name, IReadOnlyDictionary<string, string> fields, bool withoutCode = false)
     {
         if (!ScheduleFields.Any(fields.ContainsKey))
         {
@@ -84,8 +92,16 @@ internal static class RecurringJobs
             : existingArgs is not null
                 ? HangfireInvocation.ToInvocationData(existingArgs)
                 : throw new InvalidOperationException($"Recurring job '{name}' has no job to run (its 'Job' field is missing).");
-        var job = data.DeserializeJob();
-        var policy = HangfireJobPolicy.For(job, storage.FilterProvider);
+        Job? job;
+        try
+        {
+            job = data.DeserializeJob();
+        }
+        catch (JobLoadException) when (withoutCode)
+        {
+            job = null;
+        }
+        var policy = job is null ? HangfireJobPolicy.WithoutCode : HangfireJobPolicy.For(job, storage.FilterProvider);
         var args = policy.Args(HangfireInvocation.ToArgs(data, null));
         var stateQueue = fields.GetValueOrDefault("Queue") ?? existing?.Queue;
         var schedule = new ScheduleOptions
@@ -95,7 +111,7 @@ internal static class RecurringJobs
             TimeZone = fields.GetValueOrDefault("TimeZoneId") ?? existing?.TimeZone ?? "UTC",
             Kind = policy.Kind,
             ArgsJson = JsonSerializer.Serialize(args, args.GetType(), JobJson.Options),
-            Queue = HangfireJobPolicy.QueueFor(job, storage.FilterProvider, stateQueue),
+            Queue = job is null ? stateQueue ?? global::Hangfire.States.EnqueuedState.DefaultQueue : HangfireJobPolicy.QueueFor(job, storage.FilterProvider, stateQueue),
             MaxAttempts = policy.MaxAttempts,
             PartitionKey = policy.PartitionKey,
             Misfire = fields.GetValueOrDefault("Misfire") is { } misfire
