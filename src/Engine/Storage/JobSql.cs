@@ -5,7 +5,7 @@ namespace Jobs.Engine.Storage;
 /// migration (only <see cref="Migrator"/> keeps its own, for the migration table it bootstraps).
 /// Built once per process.
 /// </summary>
-internal sealed class JobSql(string s)
+internal sealed partial class JobSql(string s)
 {
     /// <summary>
     /// A time as .NET can read it: PostgreSQL holds times from 4713 BC to 294276 AD and infinities,

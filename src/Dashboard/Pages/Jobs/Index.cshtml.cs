@@ -43,18 +43,30 @@ public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKind
         _ => job.ScheduledAt,
     };
 
-    public async Task OnGetAsync(JobFilterForm filter, string? cursor, CancellationToken cancellationToken)
+    /// <summary>The jobs the search names exactly (by id, idempotency key, correlation id or tag) when it names more than one.</summary>
+    public IReadOnlyList<JobMatch> Matches { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(JobFilterForm filter, string? cursor, CancellationToken cancellationToken)
     {
         Filter = filter;
         Cursor = cursor;
-        KnownKinds = catalog.Kinds.Union((await monitor.KindsAsync(cancellationToken)).Select(k => k.Kind)).Order(StringComparer.Ordinal).ToList();
-        KnownQueues = (await monitor.QueuesAsync(cancellationToken)).Select(q => q.Name).ToList();
         if (filter.Problem() is { } problem)
         {
+            await LoadChoicesAsync(cancellationToken);
             Problem = problem;
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return;
+            return Page();
         }
+        if (cursor is null && filter.IsSearchOnly)
+        {
+            // The one search box finds a job: when the text names exactly one, open it.
+            Matches = await monitor.LookupAsync(filter.Q!, cancellationToken);
+            if (Matches.Select(m => m.Id).Distinct().Count() == 1)
+            {
+                return Redirect($"/jobs/{Matches[0].Id}");
+            }
+        }
+        await LoadChoicesAsync(cancellationToken);
         try
         {
             List = await monitor.ListAsync(new JobQuery { Filter = filter.ToFilter(), Cursor = cursor, Limit = PageSize }, cancellationToken);
@@ -64,6 +76,13 @@ public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKind
             Problem = "This page link belongs to other filters (or was altered). Start again from the first page.";
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
+        return Page();
+    }
+
+    private async Task LoadChoicesAsync(CancellationToken cancellationToken)
+    {
+        KnownKinds = catalog.Kinds.Union((await monitor.KindsAsync(cancellationToken)).Select(k => k.Kind)).Order(StringComparer.Ordinal).ToList();
+        KnownQueues = (await monitor.QueuesAsync(cancellationToken)).Select(q => q.Name).ToList();
     }
 
     /// <summary>Requeues, cancels or deletes the ticked jobs, in one statement.</summary>

@@ -1,0 +1,25 @@
+namespace Jobs.Engine.Storage;
+
+internal sealed partial class JobSql
+{
+    // A job by what a person has at hand: its id, an idempotency key, a correlation id or a tag,
+    // each through its own index and at most @limit rows each. Idempotency keys are unique per kind
+    // (job_idempotency leads with the kind), so the kinds that hold keys are walked first, a probe
+    // per kind (a skip scan of the index), then each kind is probed for the key.
+    public string Lookup { get; } = $"""
+        with recursive keyed as (
+            select min(kind) as kind from {s}.job where idempotency_key is not null
+            union all
+            select (select min(j.kind) from {s}.job j where j.idempotency_key is not null and j.kind > k.kind)
+              from keyed k where k.kind is not null
+        )
+        (select j.id, 'id' as how from {s}.job j where j.id = @id)
+        union all
+        (select j.id, 'idempotency key' from keyed k join {s}.job j on j.kind = k.kind and j.idempotency_key = @text
+          where k.kind is not null limit @limit)
+        union all
+        (select j.id, 'correlation id' from {s}.job j where j.correlation_id = @text order by j.id desc limit @limit)
+        union all
+        (select j.id, 'tag' from {s}.job j where j.tags @> array[@text]::text[] order by j.id desc limit @limit)
+        """;
+}
