@@ -3,6 +3,7 @@ using Jobs.Engine.Client;
 using Jobs.Engine.Handlers;
 using Jobs.Engine.Monitoring;
 using Jobs.Engine.States;
+using Jobs.Webhooks;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jobs.Dashboard.Pages;
@@ -11,7 +12,7 @@ namespace Jobs.Dashboard.Pages;
 /// The job list: by state, filtered by kind, queue, tag, partition key, time range and a search;
 /// keyset pages (the monitor's cursors); bulk actions on the ticked jobs.
 /// </summary>
-public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKindCatalog catalog) : DashboardPage
+public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKindCatalog catalog, WebhookEndpoints endpoints) : DashboardPage
 {
     /// <summary>Jobs per page.</summary>
     public const int PageSize = 50;
@@ -34,6 +35,11 @@ public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKind
         JobState.Succeeded or JobState.Dead or JobState.Cancelled => "Finished",
         _ => "Due · finished",
     };
+
+    private IReadOnlyDictionary<long, WebhookEndpoint> _endpoints = new Dictionary<long, WebhookEndpoint>();
+
+    /// <summary>A webhook delivery's endpoint and message, or null for other jobs.</summary>
+    public WebhookDeliveryLabel? DeliveryOf(JobSummary job) => WebhookDeliveryLabel.For(job.Kind, job.PartitionKey, job.ArgsPreview, _endpoints);
 
     /// <summary>The time the second column shows for a job.</summary>
     public DateTimeOffset? TimeOf(JobSummary job) => job.State switch
@@ -70,6 +76,10 @@ public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKind
         try
         {
             List = await monitor.ListAsync(new JobQuery { Filter = filter.ToFilter(), Cursor = cursor, Limit = PageSize }, cancellationToken);
+            if (List.Items.Any(j => j.Kind == WebhookDeliverArgs.Kind))
+            {
+                _endpoints = (await endpoints.ListAsync(cancellationToken)).ToDictionary(e => e.Id);
+            }
         }
         catch (ArgumentException)
         {
