@@ -70,7 +70,7 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture)
         await page.GotoAsync($"/jobs?state=dead&tag={tag}");
         await Expect(page.Locator("table.jobs tbody tr")).ToHaveCountAsync(3);
         await page.GetByRole(AriaRole.Link, new() { Name = "Requeue all…" }).ClickAsync();
-        await Expect(page.Locator(".confirm-count")).ToContainTextAsync("3 jobs match");
+        await Expect(page.Locator(".confirm-count")).ToContainTextAsync("3 jobs will be requeued");
         await page.GetByRole(AriaRole.Button, new() { Name = "Requeue 3 jobs" }).ClickAsync();
 
         await Expect(page.Locator(".flash-ok")).ToContainTextAsync("Requeued 3 jobs");

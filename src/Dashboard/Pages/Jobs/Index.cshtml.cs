@@ -95,8 +95,15 @@ public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKind
         KnownQueues = (await monitor.QueuesAsync(cancellationToken)).Select(q => q.Name).ToList();
     }
 
-    /// <summary>Requeues, cancels or deletes the ticked jobs, in one statement.</summary>
-    public async Task<IActionResult> OnPostSelectedAsync(JobFilterForm filter, string? action, long[]? ids, CancellationToken cancellationToken)
+    /// <summary>The confirmation step of an action on ticked jobs: what it will change, before it does.</summary>
+    public SelectionConfirmation? Confirmation { get; private set; }
+
+    /// <summary>
+    /// Requeues, cancels or deletes the ticked jobs, in one statement, once confirmed: the first post
+    /// answers with how many of them the action will change (and, for a requeue, the disabled webhook
+    /// endpoints among them); the confirmation posts again with <paramref name="confirm"/> set.
+    /// </summary>
+    public async Task<IActionResult> OnPostSelectedAsync(JobFilterForm filter, string? action, long[]? ids, string? confirm, CancellationToken cancellationToken)
     {
         var back = "/jobs" + filter.Query();
         if (ids is not { Length: > 0 })
@@ -108,6 +115,15 @@ public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKind
             return Failed($"At most {MaxSelected} jobs can be ticked at once; use the actions on all jobs matching the filter instead.", back);
         }
         var selection = new JobFilter { Ids = ids.Distinct().ToArray() };
+        if (action is "requeue" or "cancel" or "delete" && confirm != "yes")
+        {
+            Filter = filter;
+            var affected = BulkModel.Affected(selection, action);
+            Confirmation = new SelectionConfirmation(action, selection.Ids, await monitor.CountAsync(affected, cancellationToken),
+                action == "requeue" ? await DisabledEndpoints.AmongAsync(affected, endpoints, monitor, cancellationToken) : []);
+            await LoadChoicesAsync(cancellationToken);
+            return Page();
+        }
         var count = action switch
         {
             "requeue" => await jobs.RequeueManyAsync(selection, cancellationToken),
@@ -125,3 +141,10 @@ public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKind
             + (skipped > 0 ? $" {Format.Number(skipped)} {(skipped == 1 ? "was" : "were")} not in a state that allows it." : ""), back);
     }
 }
+
+/// <summary>An action on ticked jobs waiting for its confirmation.</summary>
+/// <param name="Action">requeue, cancel or delete.</param>
+/// <param name="Ids">The ticked jobs.</param>
+/// <param name="Count">How many of them it will change.</param>
+/// <param name="Warnings">Disabled webhook endpoints the jobs to requeue deliver to.</param>
+public sealed record SelectionConfirmation(string Action, IReadOnlyList<long> Ids, CountResult Count, IReadOnlyList<DisabledEndpointWarning> Warnings);
