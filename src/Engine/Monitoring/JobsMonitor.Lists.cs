@@ -101,3 +101,34 @@ public sealed partial class JobsMonitor
         return new CountResult((long)document.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble(), false) { Estimated = true };
     }
 }
+
+public sealed partial class JobsMonitor
+{
+    /// <summary>
+    /// Jobs matching a filter per state (its own state criterion ignored), for a filtered list's
+    /// state tabs: exact while at most <see cref="CountCap"/> jobs match in all; past that, or when
+    /// counting takes longer than a moment, each state's count is what was counted (a lower bound,
+    /// marked not exact). Unfiltered lists use <see cref="CountByStateAsync(CancellationToken)"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<StateCount>> CountByStateAsync(JobFilter filter, CancellationToken cancellationToken = default)
+    {
+        var (where, parameters) = JobFilterSql.Build(filter with { States = null });
+        parameters.Add("cap", CountCap + 1);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"set local statement_timeout = {Math.Max(1, (int)CountBudget.TotalMilliseconds)}", transaction: transaction, cancellationToken: cancellationToken));
+        Dictionary<string, long> counted;
+        try
+        {
+            counted = (await connection.QueryAsync<(string State, long Jobs)>(new CommandDefinition(
+                Sql.CountByStateMatching(where), parameters, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.State, r => r.Jobs);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested)
+        {
+            return Enum.GetValues<States.JobState>().Select(s => new StateCount(s, null, false)).ToList();
+        }
+        var exact = counted.Values.Sum() <= CountCap;
+        return Enum.GetValues<States.JobState>().Select(s => new StateCount(s, counted.GetValueOrDefault(States.JobStates.ToDb(s)), exact)).ToList();
+    }
+}

@@ -22,4 +22,16 @@ internal sealed partial class JobSql
         union all
         (select j.id, 'tag' from {s}.job j where j.tags @> array[@text]::text[] order by j.id desc limit @limit)
         """;
+
+    // The per-minute statistics of a time range, every queue and kind (an hour is a few thousand
+    // rows at most: minutes times queue-kind pairs), read along the primary key, which leads with the minute.
+    public string StatsRange { get; } = $"""
+        select minute, queue, kind, succeeded, failed, dead, wait_ms as waitms, run_ms as runms
+          from {s}.job_stats
+         where minute >= @from and minute < @to
+        """;
+
+    // Matching jobs per state, reading at most @cap rows in all (the state tabs of a filtered list).
+    public string CountByStateMatching(string where) =>
+        $"select state, count(*) from (select j.state from {s}.job j where {where} limit @cap) x group by state";
 }

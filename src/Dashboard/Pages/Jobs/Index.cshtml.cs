@@ -89,8 +89,17 @@ public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKind
         return Page();
     }
 
+    /// <summary>How many jobs each state tab holds under the other filters.</summary>
+    public IReadOnlyDictionary<string, StateCount> StateCounts { get; private set; } = new Dictionary<string, StateCount>();
+
     private async Task LoadChoicesAsync(CancellationToken cancellationToken)
     {
+        var others = Filter.Problem() is null ? Filter.ToFilter() with { States = null } : null;
+        if (others is not null)
+        {
+            var counts = others.IsEmpty ? await monitor.CountByStateAsync(cancellationToken) : await monitor.CountByStateAsync(others, cancellationToken);
+            StateCounts = counts.ToDictionary(c => c.State.ToDb());
+        }
         KnownKinds = catalog.Kinds.Union((await monitor.KindsAsync(cancellationToken)).Select(k => k.Kind)).Order(StringComparer.Ordinal).ToList();
         KnownQueues = (await monitor.QueuesAsync(cancellationToken)).Select(q => q.Name).ToList();
     }
