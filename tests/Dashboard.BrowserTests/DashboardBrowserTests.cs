@@ -31,7 +31,7 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture)
         await page.GetByRole(AriaRole.Link, new() { Name = "Dead letter" }).First.ClickAsync();
         await Expect(page.Locator("tr[data-group='test.flaky']", new() { HasText = key })).ToContainTextAsync("InvalidOperationException");
         await page.GotoAsync("/jobs?state=dead");
-        await page.GetByLabel("Search args, correlation id and errors").FillAsync(key);
+        await page.GetByLabel("search args and errors").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"q={key}"));
         var rows = page.Locator("table.jobs tbody tr");

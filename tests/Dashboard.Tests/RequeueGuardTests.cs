@@ -44,6 +44,7 @@ public sealed partial class RequeueGuardTests : ApiTest
         Assert.DoesNotContain($"data-disabled-endpoint=\"{healthy.EndpointId}\"", adminHtml);
         Assert.Contains("1 of these job deliver to webhook endpoint <strong>Orders service</strong>", adminHtml);
         Assert.Contains($"Enable endpoint #{endpoint.EndpointId}", adminHtml);
+        Assert.Contains("__RequestVerificationToken", FormAfter(adminHtml, "handler=EnableEndpoint"));
         Assert.DoesNotContain($"Enable endpoint #{endpoint.EndpointId}", operatorHtml);
         Assert.Contains("An admin can enable it", operatorHtml);
         Assert.Equal(HttpStatusCode.Redirect, enabled.StatusCode);
@@ -72,6 +73,7 @@ public sealed partial class RequeueGuardTests : ApiTest
         Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
         Assert.Contains("1 job will be requeued", html);
         Assert.Contains($"data-disabled-endpoint=\"{endpoint.EndpointId}\"", html);
+        Assert.Contains("__RequestVerificationToken", FormAfter(html, "name=\"confirm\" value=\"yes\""));
         Assert.Equal(JobState.Cancelled, (await Host.Jobs.GetAsync(job))!.State);
     }
 
@@ -116,6 +118,14 @@ public sealed partial class RequeueGuardTests : ApiTest
         Assert.DoesNotContain("handler=Requeue", groups);
         Assert.Contains("3 jobs will be requeued", preview);
         Assert.All(await Task.WhenAll(dead.Select(id => Host.Jobs.GetAsync(id))), j => Assert.Equal(JobState.Dead, j!.State));
+    }
+
+    /// <summary>The rest of the form in which <paramref name="marker"/> stands (each form must carry its own antiforgery token).</summary>
+    private static string FormAfter(string html, string marker)
+    {
+        var start = html.IndexOf(marker, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"'{marker}' is on the page");
+        return html[start..html.IndexOf("</form>", start, StringComparison.Ordinal)];
     }
 
     [GeneratedRegex("href=\"([^\"]+)\">Requeue group…</a>")]
