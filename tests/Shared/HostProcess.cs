@@ -54,22 +54,23 @@ public sealed class HostProcess : IDisposable
             ["Dashboard__SecureCookies"] = "false",
         }, settings);
 
-    /// <summary>Starts another host executable copied beside the tests (a test host program), with the worker's fast heartbeat.</summary>
-    public static HostProcess StartHost(string assembly, TestSchema schema, IReadOnlyDictionary<string, string>? settings = null) =>
+    /// <summary>Starts another host executable copied beside the tests (a test host program, or a host's command with <paramref name="args"/>), with the worker's fast heartbeat.</summary>
+    public static HostProcess StartHost(string assembly, TestSchema schema, IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<string>? args = null) =>
         Start(assembly, schema, new Dictionary<string, string>
         {
             ["Jobs__Server__HeartbeatInterval"] = "00:00:00.200",
             ["Jobs__Server__ServerTimeout"] = "00:00:02",
-        }, settings);
+        }, settings, args);
 
-    private static HostProcess Start(string assembly, TestSchema schema, Dictionary<string, string> defaults, IReadOnlyDictionary<string, string>? settings)
+    private static HostProcess Start(string assembly, TestSchema schema, Dictionary<string, string> defaults, IReadOnlyDictionary<string, string>? settings,
+        IReadOnlyList<string>? args = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, assembly);
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} is missing: the test project needs a project reference to the host's project.");
         }
-        var start = new ProcessStartInfo("dotnet", [dll])
+        var start = new ProcessStartInfo("dotnet", [dll, .. args ?? []])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
