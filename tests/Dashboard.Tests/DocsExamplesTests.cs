@@ -1,9 +1,8 @@
-extern alias sandbox;
-
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Jobs.Engine.Client;
+using Jobs.Engine.Monitoring;
 using Jobs.Engine.States;
 using Jobs.Testing;
 
@@ -23,62 +22,36 @@ public sealed partial class DocsExamplesTests
     {
         var blocks = Examples();
         Assert.True(blocks.Count >= 8, $"docs/*.md has {blocks.Count} runnable sh examples; the test reads them all");
+        await using var run = await RunShStandIn.StartAsync();
 
-        await using var schema = await TestSchema.CreateAsync(migrate: false);
-        await using var sandbox = sandbox::Jobs.Sandbox.SandboxApp.Build(["--urls", "http://127.0.0.1:0"]);
-        await sandbox.StartAsync();
-        var sandboxUrl = sandbox.Urls.First().TrimEnd('/') + "/";
-        var backups = Directory.CreateTempSubdirectory("jobs-docs-backups");
-        // What scripts/run.sh exports for the business jobs.
-        var settings = new Dictionary<string, string>
+        var output = await RunAsync(blocks, run.Address, run.Key);
+
+        var refused = Calls().Matches(output).Where(m => m.Groups[1].Value[0] != '2').Select(m => $"HTTP {m.Groups[1].Value} in {m.Groups[2].Value}").ToList();
+        Assert.True(refused.Count == 0, $"Examples answered other than 2xx: {string.Join("; ", refused)}\n{output}");
+        var ids = JobIds().Matches(output).Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        Assert.True(ids.Count >= 8, $"the examples enqueue jobs: {output}");
+        foreach (var id in ids)
         {
-            ["App__Payments__GatewayUrl"] = sandboxUrl + "gateway/",
-            ["App__Payments__ApiKey"] = "sk_test_sandbox",
-            ["App__Inventory__WarehouseUrl"] = sandboxUrl + "warehouse/",
-            ["App__CacheWarming__Sitemaps__0"] = sandboxUrl + "cache/sitemap.xml",
-            ["App__Backups__TargetDirectory"] = backups.FullName,
-            ["App__Webhooks__AllowLoopback"] = "true",
-            ["Demo__SandboxUrl"] = sandboxUrl,
-        };
-        try
-        {
-            using var dashboard = HostProcess.StartDashboard(schema, settings);
-            var jobs = (await dashboard.AddressAsync()).ToString().TrimEnd('/');
-            using (var http = new HttpClient())
-            {
-                await Eventually.ReturnsAsync(() => http.GetAsync(jobs + "/health/ready"), r => r.StatusCode == HttpStatusCode.OK, "the dashboard to be ready");
-            }
-            using var worker = HostProcess.StartWorker(schema, settings);
-            using (var demo = HostProcess.StartHost("Jobs.Worker.dll", schema, settings, ["demo"]))
-            {
-                Assert.True(await demo.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, "the demo seeds the sandbox:\n" + demo.Output);
-            }
-            string key;
-            using (var create = HostProcess.StartHost("Jobs.Dashboard.dll", schema, null, ["create-api-key", "--name", "docs", "--role", "operator"]))
-            {
-                Assert.Equal(0, await create.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-                key = KeyLine().Match(create.Output).Groups[1].Value;
-            }
-
-            var output = await RunAsync(blocks, jobs, key);
-
-            var refused = Calls().Matches(output).Where(m => m.Groups[1].Value[0] != '2').Select(m => $"HTTP {m.Groups[1].Value} in {m.Groups[2].Value}").ToList();
-            Assert.True(refused.Count == 0, $"Examples answered other than 2xx: {string.Join("; ", refused)}\n{output}");
-            var ids = JobIds().Matches(output).Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
-            Assert.True(ids.Count >= 8, $"the examples enqueue jobs: {output}");
-            await using var client = await TestEngine.StartAsync(schema, server: false);
-            foreach (var id in ids)
-            {
-                var job = await Eventually.ReturnsAsync(() => client.Client.GetAsync(id), j => j is null || JobStates.Final.Contains(j.State),
-                    $"job {id} to finish", TimeSpan.FromSeconds(90));
-                Assert.True(job is null || job.State == JobState.Succeeded,
-                    $"Job {id} ({job?.Kind}) of the docs examples ended {job?.State}: {job?.Errors.LastOrDefault()?.Error}\n{output}");
-            }
+            var job = await Eventually.ReturnsAsync(() => run.Client.GetAsync(id), j => j is null || JobStates.Final.Contains(j.State),
+                $"job {id} to finish", TimeSpan.FromSeconds(90));
+            Assert.True(job is null || job.State == JobState.Succeeded,
+                $"Job {id} ({job?.Kind}) of the docs examples ended {job?.State}: {job?.Errors.LastOrDefault()?.Error}\n{output}");
         }
-        finally
-        {
-            backups.Delete(recursive: true);
-        }
+    }
+
+    [Fact]
+    public async Task The_demo_leaves_failed_webhook_deliveries_to_a_flaky_receiver_for_a_newcomer_to_requeue()
+    {
+        await using var run = await RunShStandIn.StartAsync();
+
+        var failing = await Eventually.ReturnsAsync(
+            async () => (await run.Monitor.ListAsync(new JobQuery { Filter = new JobFilter { Kinds = ["webhook.deliver"], States = [JobState.Retrying] } })).Items,
+            list => list.Count == 3, "the flaky receiver's deliveries to fail");
+        var dead = await run.Monitor.ListAsync(new JobQuery { Filter = new JobFilter { Kinds = ["webhook.deliver"], States = [JobState.Dead] } });
+
+        Assert.All(failing, job => Assert.Contains("500", job.LastError));
+        Assert.Single(failing.Select(j => j.PartitionKey).Distinct());
+        Assert.Empty(dead.Items);
     }
 
     /// <summary>The runnable examples: sh blocks that call the API at $JOBS, with where each is.</summary>
@@ -133,6 +106,4 @@ public sealed partial class DocsExamplesTests
     [GeneratedRegex(@"""(?:id|jobId)"": ?(\d+)")]
     private static partial Regex JobIds();
 
-    [GeneratedRegex(@"Key \(shown once\): (\S+)")]
-    private static partial Regex KeyLine();
 }
