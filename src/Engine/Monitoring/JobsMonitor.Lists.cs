@@ -104,6 +104,28 @@ public sealed partial class JobsMonitor
 
 public sealed partial class JobsMonitor
 {
+    // A reference, so concurrent requests swap it whole (a tuple could be read half written).
+    private volatile CountsAt? _stateCounts;
+
+    private sealed record CountsAt(DateTimeOffset At, IReadOnlyList<StateCount> Counts);
+
+    /// <summary>
+    /// <see cref="CountByStateAsync(CancellationToken)"/>, answered from the last count when it is younger
+    /// than <paramref name="maxAge"/>: pages that refresh themselves every few seconds, open in many
+    /// browsers, count once per <paramref name="maxAge"/> per process.
+    /// </summary>
+    public async Task<IReadOnlyList<StateCount>> CountByStateAsync(TimeSpan maxAge, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (_stateCounts is { } last && now - last.At < maxAge && now >= last.At)
+        {
+            return last.Counts;
+        }
+        var counts = await CountByStateAsync(cancellationToken);
+        _stateCounts = new CountsAt(now, counts);
+        return counts;
+    }
+
     /// <summary>
     /// Jobs matching a filter per state (its own state criterion ignored), for a filtered list's
     /// state tabs: exact while at most <see cref="CountCap"/> jobs match in all; past that, or when

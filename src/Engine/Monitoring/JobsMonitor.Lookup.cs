@@ -12,7 +12,7 @@ public sealed partial class JobsMonitor
     /// <summary>
     /// The jobs that <paramref name="text"/> names exactly: as an id (<c>29</c> or <c>#29</c>), an
     /// idempotency key (of any kind), a correlation id or a tag; at most <see cref="LookupLimit"/> per
-    /// way, newest first, each through an index whatever the size of the table. Exactly one distinct
+    /// way, each through an index whatever the size of the table. Exactly one distinct
     /// id means the text names one job. Text no job could hold (a NUL, broken Unicode) names none.
     /// </summary>
     public async Task<IReadOnlyList<JobMatch>> LookupAsync(string text, CancellationToken cancellationToken = default)
@@ -24,8 +24,11 @@ public sealed partial class JobsMonitor
         }
         var id = JobFilterSql.JobId(text);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Every probe has its index; a scan would read the whole table for a text nothing holds.
+        await connection.ExecuteAsync(new CommandDefinition("set local enable_seqscan = off", transaction: transaction, cancellationToken: cancellationToken));
         var rows = await connection.QueryAsync<(long Id, string How)>(new CommandDefinition(
-            Sql.Lookup, new { id, text, limit = LookupLimit }, cancellationToken: cancellationToken));
+            Sql.Lookup, new { id, text, limit = LookupLimit }, transaction, cancellationToken: cancellationToken));
         return rows.Select(r => new JobMatch(r.Id, r.How)).ToList();
     }
 }

@@ -89,6 +89,9 @@ public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKind
         return Page();
     }
 
+    /// <summary>How old the unfiltered tabs' counts may be (the list refreshes itself every 5 s in every open browser).</summary>
+    public static readonly TimeSpan StateCountsMaxAge = TimeSpan.FromSeconds(2);
+
     /// <summary>How many jobs each state tab holds under the other filters.</summary>
     public IReadOnlyDictionary<string, StateCount> StateCounts { get; private set; } = new Dictionary<string, StateCount>();
 
@@ -97,7 +100,7 @@ public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKind
         var others = Filter.Problem() is null ? Filter.ToFilter() with { States = null } : null;
         if (others is not null)
         {
-            var counts = others.IsEmpty ? await monitor.CountByStateAsync(cancellationToken) : await monitor.CountByStateAsync(others, cancellationToken);
+            var counts = others.IsEmpty ? await monitor.CountByStateAsync(StateCountsMaxAge, cancellationToken) : await monitor.CountByStateAsync(others, cancellationToken);
             StateCounts = counts.ToDictionary(c => c.State.ToDb());
         }
         KnownKinds = catalog.Kinds.Union((await monitor.KindsAsync(cancellationToken)).Select(k => k.Kind)).Order(StringComparer.Ordinal).ToList();
