@@ -126,11 +126,15 @@ public sealed partial class JobsMonitor
         return counts;
     }
 
+    /// <summary>How long a filtered list's state counts may take before the tabs go without them (they come with every page and every refresh).</summary>
+    internal TimeSpan TabsCountBudget { get; set; } = TimeSpan.FromMilliseconds(30);
+
     /// <summary>
     /// Jobs matching a filter per state (its own state criterion ignored), for a filtered list's
-    /// state tabs: exact while at most <see cref="CountCap"/> jobs match in all; past that, or when
-    /// counting takes longer than a moment, each state's count is what was counted (a lower bound,
-    /// marked not exact). Unfiltered lists use <see cref="CountByStateAsync(CancellationToken)"/>.
+    /// state tabs: exact while at most <see cref="CountCap"/> jobs match in all; past that, each
+    /// state's count is what was counted (a lower bound, marked not exact); when counting takes longer
+    /// than <see cref="TabsCountBudget"/>, no state has a count (null). Unfiltered lists use
+    /// <see cref="CountByStateAsync(CancellationToken)"/>.
     /// </summary>
     public async Task<IReadOnlyList<StateCount>> CountByStateAsync(JobFilter filter, CancellationToken cancellationToken = default)
     {
@@ -139,7 +143,7 @@ public sealed partial class JobsMonitor
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            $"set local statement_timeout = {Math.Max(1, (int)CountBudget.TotalMilliseconds)}", transaction: transaction, cancellationToken: cancellationToken));
+            $"set local statement_timeout = {Math.Max(1, (int)TabsCountBudget.TotalMilliseconds)}", transaction: transaction, cancellationToken: cancellationToken));
         Dictionary<string, long> counted;
         try
         {
