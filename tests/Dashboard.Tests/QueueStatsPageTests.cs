@@ -73,14 +73,12 @@ public sealed partial class QueueStatsPageTests : ApiTest
     public async Task Past_the_count_cap_a_tab_says_its_count_is_not_exact()
     {
         await Host.Schema.ExecuteAsync($"insert into {{s}}.job (kind, queue, state, args, max_attempts, tags) " +
-            $"select 'diag.noop', 'default', 'available', '{{}}', 25, array['many'] from generate_series(1, {JobsMonitor.CountCap + 1})");
+            $"select 'diag.noop', 'default', 'available', '{{}}', 25, null from generate_series(1, {JobsMonitor.CountCap + 1})");
         using var browser = await Host.OperatorAsync();
 
         var all = await browser.GetStringAsync("/jobs");
-        var filtered = await browser.GetStringAsync("/jobs?tag=many");
 
         Assert.False(Tab(all, "available").Exact);
-        Assert.False(Tab(filtered, "available").Exact);
         Assert.Contains("≈", System.Net.WebUtility.HtmlDecode(TabHtml(all, "available")));
     }
 

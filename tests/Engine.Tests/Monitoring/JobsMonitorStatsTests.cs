@@ -1,4 +1,5 @@
 using Jobs.Engine.Monitoring;
+using Jobs.Engine.States;
 using Jobs.Engine.Server;
 using Jobs.Engine.Storage;
 using Jobs.Testing;
@@ -52,6 +53,25 @@ public sealed class JobsMonitorStatsTests : ClientTestBase
         Assert.Equal(double.PositiveInfinity, report.Run.P50);
         Assert.Equal(12, mail.RunByBucket.Count);
         Assert.Equal(101, mail.RunByBucket.Sum(b => b.Count));
+    }
+
+    [Fact]
+    public async Task A_filtered_lists_state_counts_are_exact_up_to_the_cap_and_lower_bounds_past_it()
+    {
+        Monitor.TabsCountBudget = TimeSpan.FromSeconds(30);
+        await Schema.ExecuteAsync("insert into {s}.job (kind, queue, state, args, max_attempts, tags, finalized_at) " +
+            "select 'k', 'default', case when g % 2 = 0 then 'dead' else 'available' end, '{}', 25, array[case when g <= 6 then 'few' else 'many' end], " +
+            "case when g % 2 = 0 then now() end " +
+            $"from generate_series(1, {JobsMonitor.CountCap + 7}) g");
+
+        var few = (await Monitor.CountByStateAsync(new Jobs.Engine.Client.JobFilter { Tag = "few", States = [JobState.Dead] })).ToDictionary(c => c.State);
+        var many = (await Monitor.CountByStateAsync(new Jobs.Engine.Client.JobFilter { Tag = "many" })).ToDictionary(c => c.State);
+
+        Assert.Equal((3L, true), (few[JobState.Dead].Jobs!.Value, few[JobState.Dead].Exact));
+        Assert.Equal((3L, true), (few[JobState.Available].Jobs!.Value, few[JobState.Available].Exact));
+        Assert.Equal((0L, true), (few[JobState.Running].Jobs!.Value, few[JobState.Running].Exact));
+        Assert.False(many[JobState.Available].Exact);
+        Assert.Equal(JobsMonitor.CountCap + 1, many.Values.Sum(c => c.Jobs!.Value));
     }
 
     [Fact]
