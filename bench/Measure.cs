@@ -12,7 +12,7 @@ namespace Jobs.Bench;
 
 internal static class Measure
 {
-    public static async Task<double> DrainAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs, int concurrency)
+    public static async Task<double> DrainAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs, int concurrency, Costs costs)
     {
         var probe = new BenchProbe();
         using (var seeder = Build(connectionString, schema, concurrency, server: false, probe))
@@ -32,31 +32,42 @@ internal static class Measure
             await connection.ExecuteAsync("checkpoint", commandType: System.Data.CommandType.Text);
         }
 
+        await costs.StartAsync();
         await using var monitor = await admin.OpenConnectionAsync();
-        using var host = Build(connectionString, schema, concurrency, server: true, probe);
+        var host = Build(connectionString, schema, concurrency, server: true, probe);
         await host.StartAsync();
         while (probe.Handled < jobs)
         {
             await Task.Delay(5);
         }
-        while (await monitor.ExecuteScalarAsync<long>($"select count(*) from {schema}.job where state <> 'succeeded'") > 0)
+        while (await monitor.ExecuteScalarAsync<long>($"select count(*) from {schema}.job where id > @floor and state <> 'succeeded'", new { floor = History.Floor }) > 0)
         {
             await Task.Delay(5);
         }
         var done = Stopwatch.GetTimestamp();
         var seconds = Stopwatch.GetElapsedTime(probe.FirstStart, done).TotalSeconds;
         await host.StopAsync();
+        host.Dispose();
+        await costs.StopAsync("drain", jobs);
         return jobs / seconds;
     }
 
-    public static Task<double> BulkEnqueueAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs)
+    /// <summary>Creates or migrates the schema, as any host of the engine does at start.</summary>
+    public static async Task PrepareSchemaAsync(string connectionString, string schema)
     {
-        var requests = Requests(0, jobs);
-        return EnqueueRateAsync(admin, connectionString, schema, jobs, client => client.EnqueueManyAsync(requests));
+        using var host = Build(connectionString, schema, 1, server: false, new BenchProbe());
+        await host.StartAsync();
+        await host.StopAsync();
     }
 
-    public static Task<double> SingleEnqueueAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs) =>
-        EnqueueRateAsync(admin, connectionString, schema, jobs, async client =>
+    public static Task<double> BulkEnqueueAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs, Costs costs)
+    {
+        var requests = Requests(0, jobs);
+        return EnqueueRateAsync(admin, connectionString, schema, jobs, costs, "enqueue bulk", client => client.EnqueueManyAsync(requests));
+    }
+
+    public static Task<double> SingleEnqueueAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs, Costs costs) =>
+        EnqueueRateAsync(admin, connectionString, schema, jobs, costs, "enqueue single", async client =>
         {
             for (var i = 0; i < jobs; i++)
             {
@@ -66,9 +77,9 @@ internal static class Measure
 
     /// <summary>Jobs per second of <paramref name="enqueue"/>, from an empty table after a checkpoint, as the peers measure it.</summary>
     private static async Task<double> EnqueueRateAsync(NpgsqlDataSource admin, string connectionString, string schema, int jobs,
-        Func<IJobClient, Task> enqueue)
+        Costs costs, string phase, Func<IJobClient, Task> enqueue)
     {
-        using var host = Build(connectionString, schema, 1, server: false, new BenchProbe());
+        var host = Build(connectionString, schema, 1, server: false, new BenchProbe());
         await host.StartAsync();
         await ResetAsync(admin, schema);
         await using (var connection = await admin.OpenConnectionAsync())
@@ -76,22 +87,25 @@ internal static class Measure
             await connection.ExecuteAsync("checkpoint", commandType: System.Data.CommandType.Text);
         }
         var client = host.Services.GetRequiredService<IJobClient>();
+        await costs.StartAsync();
         var started = Stopwatch.GetTimestamp();
         await enqueue(client);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await Verify(admin, schema, jobs);
         await host.StopAsync();
+        host.Dispose();
+        await costs.StopAsync(phase, jobs);
+        await Verify(admin, schema, jobs);
         return jobs / seconds;
     }
 
     public static async Task<(double P50, double P95, double P99)> LatencyAsync(NpgsqlDataSource admin, string connectionString, string schema,
-        int jobs, TimeSpan gap, int concurrency)
+        int jobs, TimeSpan gap, int concurrency, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var probe = new BenchProbe { StartedAt = new long[jobs] };
         using var producer = Build(connectionString, schema, concurrency, server: false, probe);
         await producer.StartAsync();
         await ResetAsync(admin, schema);
-        using var worker = Build(connectionString, schema, concurrency, server: true, probe);
+        using var worker = Build(connectionString, schema, concurrency, server: true, probe, settings);
         await worker.StartAsync();
         await Task.Delay(2000); // let the server go idle, as the peers' benchmarks do
 
@@ -137,20 +151,23 @@ internal static class Measure
     private static async Task ResetAsync(NpgsqlDataSource admin, string schema)
     {
         await using var connection = await admin.OpenConnectionAsync();
-        await connection.ExecuteAsync($"truncate {schema}.job; delete from {schema}.server;");
+        await connection.ExecuteAsync(History.Floor == 0
+            ? $"truncate {schema}.job; delete from {schema}.server;"
+            : $"delete from {schema}.job where id > {History.Floor}; delete from {schema}.server;");
     }
 
     private static async Task Verify(NpgsqlDataSource admin, string schema, int expected)
     {
         await using var connection = await admin.OpenConnectionAsync();
-        var count = await connection.ExecuteScalarAsync<long>($"select count(*) from {schema}.job");
+        var count = await connection.ExecuteScalarAsync<long>($"select count(*) from {schema}.job where id > @floor", new { floor = History.Floor });
         if (count != expected)
         {
             throw new InvalidOperationException($"expected {expected} jobs, found {count}");
         }
     }
 
-    private static IHost Build(string connectionString, string schema, int concurrency, bool server, BenchProbe probe)
+    private static IHost Build(string connectionString, string schema, int concurrency, bool server, BenchProbe probe,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -159,6 +176,7 @@ internal static class Measure
             ["Jobs:Schema"] = schema,
             ["Jobs:Server:Queues:default"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? (History.Floor > 0 ? History.Keep : new Dictionary<string, string?>()));
         // Engine settings may be overridden for experiments, e.g. Jobs__Server__PrefetchLimit=1000.
         builder.Configuration.AddEnvironmentVariables();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);

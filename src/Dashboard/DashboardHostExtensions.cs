@@ -29,6 +29,9 @@ public static class DashboardHostExtensions
         {
             jobs.AddDiagnosticJobs();
         }
+        // After the engine: data protection loads its key ring in a hosted service of its own, which
+        // must start after the one that migrates the schema holding the keys.
+        services.AddDatabaseKeyRing();
         services.AddSingleton<IPasswordHasher<OperatorAccount>, PasswordHasher<OperatorAccount>>();
 
         var dashboard = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();

@@ -57,6 +57,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton(_ => ServerIdentity.Create());
         services.TryAddSingleton(sp => new JobKindRegistry(sp.GetServices<JobKindRegistration>(), sp.GetService<IConfiguration>()));
         services.TryAddSingleton<RunningJobs>();
+        services.TryAddSingleton<HeldJobs>();
         services.TryAddSingleton<QueuePauses>();
         services.TryAddSingleton<CompletionWriter>();
         services.TryAddSingleton<StatsCollector>();

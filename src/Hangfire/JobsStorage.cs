@@ -35,7 +35,7 @@ public sealed class JobsStorage : JobStorage
         Options = options;
         FilterProvider = options.FilterProvider ?? JobFilterProviders.Providers;
         Ids = new IdReservations(engine.Jobs, TimeProvider.System);
-        Locks = new DistributedLocks(engine.Database.DataSource, engine.Database.Schema);
+        Locks = new DistributedLocks(engine.Database.SessionDataSource, engine.Database.Schema);
         _description = description;
         if (options.PrepareSchemaIfNecessary)
         {

@@ -21,7 +21,7 @@ namespace Jobs.Dashboard.BrowserTests;
 /// server on the same schema, and headless Chromium (the system's; never a downloaded one). Shared
 /// by the browser tests, which each use their own data and browser context.
 /// </summary>
-public sealed class DashboardFixture : IAsyncLifetime
+public class DashboardFixture : IAsyncLifetime
 {
     public const string AdminName = "admin";
     public const string ViewerName = "viewer";
@@ -35,7 +35,14 @@ public sealed class DashboardFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    /// <summary>Settings of the dashboard besides the test database's.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> DashboardSettings => new Dictionary<string, string?>();
+
+    /// <summary>The worker server on the schema.</summary>
+    protected virtual Task<TestEngine> StartWorkerAsync() =>
+        TestEngine.StartAsync(Schema, jobs => jobs.AddDiagnosticJobs().AddHandler<FlakyHandler, FlakyArgs>(kind => kind.MaxAttempts = 1));
+
+    public virtual async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(15_000);
         Schema = await TestSchema.CreateAsync(migrate: false);
@@ -55,6 +62,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             ["App:Webhooks:SecretKey"] = TestKeys.WebhookSecretKey,
             ["Dashboard:SecureCookies"] = "false",
         });
+        builder.Configuration.AddInMemoryCollection(DashboardSettings);
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddDashboard();
@@ -63,7 +71,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         await Dashboard.StartAsync();
         BaseUrl = Dashboard.Urls.First().TrimEnd('/');
 
-        Worker = await TestEngine.StartAsync(Schema, jobs => jobs.AddDiagnosticJobs().AddHandler<FlakyHandler, FlakyArgs>(kind => kind.MaxAttempts = 1));
+        Worker = await StartWorkerAsync();
 
         await CreateOperatorAsync(AdminName, OperatorRole.Admin);
         await CreateOperatorAsync(ViewerName, OperatorRole.Viewer);
@@ -77,7 +85,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {

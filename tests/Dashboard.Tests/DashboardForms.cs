@@ -9,6 +9,23 @@ internal static partial class DashboardForms
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 
+    [GeneratedRegex("name=\"__once\" value=\"([^\"]+)\"")]
+    private static partial Regex OncePattern();
+
+    /// <summary>The one-time token of a page's forms already read (a form that must not act twice carries it).</summary>
+    public static string OnceIn(string html) =>
+        OncePattern().Match(html) is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value) : throw new InvalidOperationException("No one-time token on the page");
+
+    /// <summary>
+    /// Posts a one-time form of <paramref name="page"/> as a browser does, with the antiforgery and
+    /// one-time tokens of one rendering of it; the answer (a redirect when it acted).
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostOnceAsync(HttpClient client, string page, string handler, params (string, string)[] fields)
+    {
+        var html = await client.GetStringAsync(page);
+        return await PostAsync(client, handler, TokenIn(html, page), [("__once", OnceIn(html)), .. fields]);
+    }
+
     public static async Task<string> TokenAsync(HttpClient client, string path) => TokenIn(await client.GetStringAsync(path), path);
 
     /// <summary>The antiforgery token of a page already read.</summary>

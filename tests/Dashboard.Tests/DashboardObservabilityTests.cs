@@ -177,9 +177,10 @@ public sealed partial class DashboardObservabilityTests
         Assert.Equal(HttpStatusCode.OK, (await DashboardForms.SignInAsync(stranger, "olga", WrongPassword)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await DashboardForms.SignInAsync(browser, "olga", Password)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin/api-keys")).StatusCode);
-        var rotated = await DashboardForms.PostAsync(browser, "/webhooks?handler=Rotate", await DashboardForms.TokenAsync(browser, "/webhooks"),
+        var page = $"/webhooks/endpoints/{endpoint.EndpointId}";
+        var rotated = await DashboardForms.PostOnceAsync(browser, page, page + "?handler=Rotate",
             ("id", endpoint.EndpointId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var webhookSecret = WebhookSecret().Match(await rotated.Content.ReadAsStringAsync()).Value;
+        var webhookSecret = WebhookSecret().Match(await browser.GetStringAsync(rotated.Headers.Location!.OriginalString)).Value;
         using var api = new HttpClient { BaseAddress = address };
         api.DefaultRequestHeaders.Authorization = new("Bearer", key);
         Assert.Equal(HttpStatusCode.Created, (await api.PostJsonAsync("/api/v1/jobs", """{"kind": "diag.noop"}""")).StatusCode);

@@ -166,16 +166,21 @@ public sealed partial class OperatorPagesTests : IAsyncLifetime
     {
         using var admin = await SignedInAsync("admin");
 
-        var created = await PostAsync(admin, "/admin/operators?handler=Create", await TokenAsync(admin, "/admin/operators"),
+        var created = await DashboardForms.PostOnceAsync(admin, "/admin/operators", "/admin/operators?handler=Create",
             ("username", "newbie"), ("role", "viewer"), ("password", ""));
-        var html = await created.Content.ReadAsStringAsync();
+        var shown = created.Headers.Location!.OriginalString;
+        var html = await admin.GetStringAsync(shown);
         var password = Regex.Match(html, "id=\"issued-password\">([^<]+)<").Groups[1].Value;
 
-        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         Assert.True(password.Length >= 20, html);
         Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(Client(), "newbie", password)).StatusCode);
         Assert.Equal(OperatorRole.Viewer, (await Service<OperatorAccounts>().FindAsync("newbie"))!.Role);
         Assert.DoesNotContain(password, await admin.GetStringAsync("/admin/operators"));
+        // A reload of the page that showed it shows it no more.
+        var reloaded = await admin.GetStringAsync(shown);
+        Assert.DoesNotContain(password, reloaded);
+        Assert.Contains("shown once already", reloaded);
     }
 
     [Fact]
@@ -272,9 +277,10 @@ public sealed partial class OperatorPagesTests : IAsyncLifetime
     {
         using var admin = await SignedInAsync("admin");
 
-        var created = await PostAsync(admin, "/admin/api-keys?handler=Create", await TokenAsync(admin, "/admin/api-keys"),
+        var created = await DashboardForms.PostOnceAsync(admin, "/admin/api-keys", "/admin/api-keys?handler=Create",
             ("name", "billing"), ("role", "operator"), ("kinds", "diag.noop, diag.fail"), ("queues", ""));
-        var key = Regex.Match(await created.Content.ReadAsStringAsync(), "id=\"issued-key\">([^<]+)<").Groups[1].Value;
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var key = Regex.Match(await admin.GetStringAsync(created.Headers.Location!.OriginalString), "id=\"issued-key\">([^<]+)<").Groups[1].Value;
 
         var info = await Service<ApiKeys>().AuthenticateAsync(key);
         Assert.NotNull(info);

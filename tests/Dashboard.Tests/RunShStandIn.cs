@@ -78,11 +78,9 @@ public sealed partial class RunShStandIn : IAsyncDisposable
         {
             Assert.True(await demo.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, "the demo seeds the sandbox:\n" + demo.Output);
         }
-        using (var create = HostProcess.StartHost("Jobs.Dashboard.dll", _schema, null, ["create-api-key", "--name", "run.sh", "--role", "operator"]))
-        {
-            Assert.True(await create.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, create.Output);
-            Key = KeyLine().Match(create.Output).Groups[1].Value;
-        }
+        var (exitCode, output) = await HostProcess.RunDashboardCommandAsync(_schema, "create-api-key", "--name", "run.sh", "--role", "operator");
+        Assert.True(exitCode == 0, output);
+        Key = KeyLine().Match(output).Groups[1].Value;
         _engine = await TestEngine.StartAsync(_schema, server: false);
     }
 

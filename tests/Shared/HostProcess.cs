@@ -54,8 +54,17 @@ public sealed class HostProcess : IDisposable
             ["Dashboard__SecureCookies"] = "false",
         }, settings);
 
+    /// <summary>Runs a command of Jobs.Dashboard.dll (<c>create-api-key</c>, <c>schedule create ...</c>) to its end: its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunDashboardCommandAsync(TestSchema schema, params string[] args)
+    {
+        using var process = Start("Jobs.Dashboard.dll", schema, [], null, args);
+        // Process.WaitForExitAsync also waits for the redirected output to end.
+        var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (code, process.Output);
+    }
+
     /// <summary>Starts another host executable copied beside the tests (a test host program, or a host's command with <paramref name="args"/>), with the worker's fast heartbeat.</summary>
-    public static HostProcess StartHost(string assembly, TestSchema schema, IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<string>? args = null) =>
+    public static HostProcess StartHost(string assembly, TestSchema schema, IReadOnlyDictionary<string, string>? settings = null, string[]? args = null) =>
         Start(assembly, schema, new Dictionary<string, string>
         {
             ["Jobs__Server__HeartbeatInterval"] = "00:00:00.200",
@@ -63,7 +72,7 @@ public sealed class HostProcess : IDisposable
         }, settings, args);
 
     private static HostProcess Start(string assembly, TestSchema schema, Dictionary<string, string> defaults, IReadOnlyDictionary<string, string>? settings,
-        IReadOnlyList<string>? args = null)
+        string[]? args = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, assembly);
         if (!File.Exists(dll))

@@ -220,6 +220,8 @@ public sealed partial class ObservabilityTests : WorkerTestBase
         {
             ["App:Schema"] = Schema.AppSchema,
             ["App:Webhooks:SecretKey"] = TestKeys.WebhookSecretKey,
+            // The receiver is on loopback: allowed here as in the worker below (the guard checks at creation too).
+            ["App:Webhooks:AllowLoopback"] = "true",
         }, server: false);
         var webhookSecret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         await business.Services.GetRequiredService<WebhookEndpoints>().CreateAsync(receiving.Urls.Single() + "/hooks", secret: webhookSecret);

@@ -22,6 +22,7 @@ public static partial class JobsApi
     {
         services.AddSingleton<KindQueues>();
         services.AddSingleton<EnqueueRequests>();
+        services.AddSingleton<ScheduleDefinitions>();
         // The default scheme picks the key scheme for a bearer key and the cookie otherwise, so an
         // application reads it with its key and an operator in the browser (signing in first if need be).
         services.AddAuthorizationBuilder().AddPolicy(ApiDocsPolicy, p => p.RequireAuthenticatedUser());
@@ -88,6 +89,8 @@ public static partial class JobsApi
             .WithDescription("One webhook.deliver job per endpoint, enqueued with the message in one transaction. " +
                 "201 when published; 200 when the message id was published before. The key must allow kind webhook.deliver.")
             .AcceptsJson<PublishWebhookRequest>();
+        MapWebhookEndpoints(api);
+        MapSchedules(api);
 
         // Any other path under /api answers as the API does (401, 404 or 415 problem+json), never
         // with the pages' login redirect. Routing sends here too a request whose body is not JSON

@@ -9,6 +9,8 @@ namespace Jobs.Dashboard.Cli;
 /// <code>
 /// Jobs.Dashboard create-admin &lt;username&gt;            password from JOBS_ADMIN_PASSWORD, else generated and printed once
 /// Jobs.Dashboard create-api-key --name &lt;name&gt; [--role producer|operator] [--kinds a,b] [--queues q1,q2]
+/// Jobs.Dashboard webhook-endpoint ...                  see <see cref="EndpointCommands"/>
+/// Jobs.Dashboard schedule ...                          see <see cref="ScheduleCommands"/>
 /// </code>
 /// They use the host's configuration (connection string, schema) and migrate like the host does.
 /// </summary>
@@ -17,10 +19,12 @@ public static class DashboardCommands
     /// <summary>Runs a command when <paramref name="args"/> names one; returns its exit code, or null to start the web host.</summary>
     public static async Task<int?> TryRunAsync(string[] args)
     {
-        if (args is not ["create-admin", ..] and not ["create-api-key", ..])
+        if (args is not ["create-admin" or "create-api-key" or EndpointCommands.Name or ScheduleCommands.Name, ..])
         {
             return null;
         }
+        // Only options after the command's own arguments are configuration (--Jobs:Schema x); the
+        // command's options (--url, --cron...) would be read as configuration keys too, harmlessly.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args[1..], ContentRootPath = AppContext.BaseDirectory });
         builder.AddDashboard();
         // A command prints its own result; only warnings and errors are logged, on one line each.
@@ -30,9 +34,18 @@ public static class DashboardCommands
         await app.Services.GetRequiredService<Jobs.Engine.Storage.JobsSchema>().EnsureAsync(CancellationToken.None);
         try
         {
-            return args[0] == "create-admin"
-                ? await CreateAdminAsync(app.Services, args[1..])
-                : await CreateApiKeyAsync(app.Services, args[1..]);
+            return args[0] switch
+            {
+                "create-admin" => await CreateAdminAsync(app.Services, args[1..]),
+                EndpointCommands.Name => await EndpointCommands.RunAsync(app.Services, args[1..]),
+                ScheduleCommands.Name => await ScheduleCommands.RunAsync(app.Services, args[1..]),
+                _ => await CreateApiKeyAsync(app.Services, args[1..]),
+            };
+        }
+        catch (KeyNotFoundException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
         }
         catch (ArgumentException e)
         {

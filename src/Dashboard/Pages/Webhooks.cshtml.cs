@@ -3,19 +3,17 @@ using Jobs.Dashboard.Security;
 using Jobs.Dashboard.Ui;
 using Jobs.Webhooks;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace Jobs.Dashboard.Pages;
 
 /// <summary>
 /// Webhook endpoints: success rate and last error, requeue of failed deliveries since a time
-/// (operators), enable, disable and secret rotation (admins; the new secret is shown once).
+/// (operators), enable and disable (admins). Creating, editing, deleting and rotating the secret are
+/// on each endpoint's page (<see cref="EndpointsModel"/>).
 /// </summary>
-public sealed class WebhooksModel(WebhookEndpoints endpoints, IOptions<WebhooksOptions> options) : DashboardPage
+public sealed class WebhooksModel(WebhookEndpoints endpoints) : DashboardPage
 {
     public IReadOnlyList<(WebhookEndpoint Endpoint, WebhookEndpointStats Stats)> Endpoints { get; private set; } = [];
-    public WebhookSecretIssued? IssuedSecret { get; private set; }
-    public DateTimeOffset? OverlapUntil { get; private set; }
     public string DefaultSince => (Now - TimeSpan.FromDays(1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
 
     protected override string PostPolicyFor(string? handler) =>
@@ -56,23 +54,6 @@ public sealed class WebhooksModel(WebhookEndpoints endpoints, IOptions<WebhooksO
         }
         await AuditAsync("webhooks.enable", $"endpoint {id}");
         return Done($"Enabled endpoint #{id}. Requeue its failed deliveries if they should still arrive.");
-    }
-
-    public async Task<IActionResult> OnPostRotateAsync(long id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            IssuedSecret = await endpoints.RotateSecretAsync(id, cancellationToken: cancellationToken);
-        }
-        catch (KeyNotFoundException e)
-        {
-            return Failed(e.Message);
-        }
-        OverlapUntil = Now + options.Value.RotationOverlap;
-        await AuditAsync("webhooks.rotate_secret", $"endpoint {id}");
-        // Shown in this response only (not carried through a redirect), and never again.
-        await LoadAsync(cancellationToken);
-        return Page();
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)

@@ -11,6 +11,7 @@ public static class DashboardSecurity
         services.AddDashboardTransport();
         services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<SignInDevices>();
+        services.TryAddSingleton<Ui.OneTimeActions>();
         return services;
     }
 }

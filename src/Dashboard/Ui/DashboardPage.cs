@@ -62,6 +62,28 @@ public abstract class DashboardPage : PageModel
     protected Task AuditAsync(string action, string? target, long? jobCount = null, object? details = null) =>
         HttpContext.RequestServices.GetRequiredService<AuditLog>().RecordAsync(User.Audit(action, target, jobCount, details), HttpContext.RequestAborted);
 
+    /// <summary>The token of this rendering's one-time forms (<see cref="OneTimeActions"/>): put it in each as <c>__once</c>.</summary>
+    public string OnceToken => _onceToken ??= HttpContext.RequestServices.GetRequiredService<OneTimeActions>().Issue(User);
+
+    private string? _onceToken;
+
+    /// <summary>
+    /// A one-time action (Post/Redirect/Get): acts for the first post of the form's token, and
+    /// answers any repeat of it as the first, without acting again.
+    /// </summary>
+    protected async Task<IActionResult> OnceAsync(Func<OneTimeActions, Task<Outcome>> action)
+    {
+        var once = HttpContext.RequestServices.GetRequiredService<OneTimeActions>();
+        var outcome = await once.RunOnceAsync(Request.Form[OneTimeActions.FieldName].FirstOrDefault(), User, () => action(once));
+        if (outcome is null)
+        {
+            return Failed("This form was sent already or has expired, so nothing was done; check the page and try again.");
+        }
+        Flash = outcome.Flash;
+        FlashError = outcome.Error;
+        return LocalRedirect(outcome.Url);
+    }
+
     /// <summary>Back to this page (its query string kept) with a message.</summary>
     protected IActionResult Done(string message, string? url = null)
     {

@@ -22,6 +22,8 @@ public sealed class JobFilterForm
     public string? Tag { get; set; }
     public string? Partition { get; set; }
     public string? Correlation { get; set; }
+    /// <summary>Jobs of one recurring schedule (the Recurring page links here).</summary>
+    public string? Schedule { get; set; }
     /// <summary>Enqueued at or after (UTC), as typed: a time that does not parse is a <see cref="Problem"/>, not a filter dropped.</summary>
     public string? From { get; set; }
     /// <summary>Enqueued before (UTC), as typed.</summary>
@@ -87,6 +89,7 @@ public sealed class JobFilterForm
         Tag = Blank(Tag) ? null : Tag!.Trim(),
         PartitionKey = Blank(Partition) ? null : Partition!.Trim(),
         CorrelationId = Blank(Correlation) ? null : Correlation!.Trim(),
+        Schedule = Blank(Schedule) ? null : Schedule,
         CreatedFrom = FromTime is { } from ? new DateTimeOffset(from, TimeSpan.Zero) : null,
         CreatedTo = ToTime is { } to ? new DateTimeOffset(to, TimeSpan.Zero) : null,
         Search = Blank(Q) ? null : Q!.Trim(),
@@ -110,6 +113,7 @@ public sealed class JobFilterForm
         Add("tag", Tag);
         Add("partition", Partition);
         Add("correlation", Correlation);
+        Add("schedule", Schedule);
         // A time that parses travels in one form; one that does not, as typed (so its problem shows again).
         Add("from", FromTime?.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture) ?? From);
         Add("to", ToTime?.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture) ?? To);

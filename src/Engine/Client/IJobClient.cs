@@ -63,6 +63,12 @@ public interface IJobClient
     /// <summary>Cancels every unfinished job matching the filter, in one statement; returns how many.</summary>
     Task<int> CancelManyAsync(JobFilter filter, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Cancels every unfinished job matching the filter, in one statement, recording why under the
+    /// metadata key <c>cancel_reason</c> (shown with the job); returns how many.
+    /// </summary>
+    Task<int> CancelManyAsync(JobFilter filter, string reason, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes every job matching the filter, in one statement; returns how many.</summary>
     Task<int> DeleteManyAsync(JobFilter filter, CancellationToken cancellationToken = default);
 

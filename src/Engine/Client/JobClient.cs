@@ -57,6 +57,12 @@ internal sealed class JobClient(JobStore store, JobsMetrics metrics) : IJobClien
     public Task<int> CancelManyAsync(JobFilter filter, CancellationToken cancellationToken = default) =>
         store.CancelAsync(filter ?? throw new ArgumentNullException(nameof(filter)), cancellationToken);
 
+    public Task<int> CancelManyAsync(JobFilter filter, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return store.CancelAsync(filter ?? throw new ArgumentNullException(nameof(filter)), cancellationToken, reason);
+    }
+
     public Task<int> DeleteManyAsync(JobFilter filter, CancellationToken cancellationToken = default) =>
         store.DeleteAsync(filter ?? throw new ArgumentNullException(nameof(filter)), cancellationToken);
 

@@ -26,6 +26,9 @@ public sealed record JobFilter
     /// <summary>Only jobs carrying this tag.</summary>
     public string? Tag { get; init; }
 
+    /// <summary>Only jobs enqueued by this recurring schedule (its fires and triggers). Reads the jobs' metadata, so combine it with a kind.</summary>
+    public string? Schedule { get; init; }
+
     /// <summary>Only jobs with this correlation id.</summary>
     public string? CorrelationId { get; init; }
 

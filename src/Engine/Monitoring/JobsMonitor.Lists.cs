@@ -29,7 +29,7 @@ public sealed partial class JobsMonitor
             where += " and " + plan.CursorCondition;
         }
 
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
         long? floor = null;
         if (plan.Windowed)
         {
@@ -77,7 +77,7 @@ public sealed partial class JobsMonitor
     {
         var (where, parameters) = JobFilterSql.Build(filter);
         parameters.Add("cap", PreviewCap + 1);
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             // The server stops the count at the budget; nothing is lost but the exact number.

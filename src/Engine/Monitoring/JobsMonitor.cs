@@ -8,7 +8,9 @@ namespace Jobs.Engine.Monitoring;
 /// Read-only views of the engine for dashboards, APIs and health checks. Hosts read the engine
 /// through this class and hold no SQL of their own. Every view is bounded so that it stays fast
 /// with millions of jobs: counts are exact up to <see cref="CountCap"/>, then estimated; lists
-/// page by keyset along an index.
+/// page by keyset along an index. Lists, counts and the overview read from the read-only copy when
+/// <c>ConnectionStrings:JobsReadOnly</c> is set (they may trail the primary by the replication lag);
+/// kinds' policies, which an API key's queue check depends on, and readiness read the primary.
 /// </summary>
 public sealed partial class JobsMonitor(JobsDatabase database, Migrator migrator, TimeProvider timeProvider, IEnumerable<IJobsSchemaCheck> schemaChecks)
 {
@@ -23,7 +25,7 @@ public sealed partial class JobsMonitor(JobsDatabase database, Migrator migrator
     /// <summary>Jobs per state: exact up to <see cref="CountCap"/>, estimated beyond it and for succeeded jobs.</summary>
     public async Task<IReadOnlyList<StateCount>> CountByStateAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
         var capped = (await connection.QueryAsync<(string State, long Jobs)>(new CommandDefinition(
             Sql.CappedStateCounts, new { cap = CountCap + 1 }, cancellationToken: cancellationToken))).ToDictionary(r => r.State, r => r.Jobs);
         var estimates = (await connection.QueryAsync<(string State, long Jobs)>(new CommandDefinition(
@@ -55,7 +57,7 @@ public sealed partial class JobsMonitor(JobsDatabase database, Migrator migrator
     /// <summary>Every queue with its depth counted up to <paramref name="depthCap"/>.</summary>
     internal async Task<IReadOnlyList<QueueInfo>> QueuesAsync(int depthCap, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string Name, long Available, long Running, long Workers, DateTime? PausedAt, DateTime? Oldest)>(
             new CommandDefinition(Sql.Queues, new { cap = depthCap + 1 }, cancellationToken: cancellationToken));
         return rows.Select(r => new QueueInfo(r.Name, Math.Min(r.Available, depthCap), r.Available <= depthCap, r.Running, (int)r.Workers,
@@ -84,7 +86,7 @@ public sealed partial class JobsMonitor(JobsDatabase database, Migrator migrator
     /// <summary>The servers that heartbeat now, with their queues and how busy they are.</summary>
     public async Task<IReadOnlyList<ServerInfo>> ServersAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<ServerInfo>(new CommandDefinition(Sql.Servers, cancellationToken: cancellationToken))).ToList();
     }
 
@@ -94,7 +96,7 @@ public sealed partial class JobsMonitor(JobsDatabase database, Migrator migrator
         var now = timeProvider.GetUtcNow();
         var to = new DateTimeOffset(now.UtcTicks - now.UtcTicks % bucket.Ticks, TimeSpan.Zero).Add(bucket);
         var from = to - window;
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<(DateTime At, long Succeeded, long Failed, long Dead)>(new CommandDefinition(Sql.Throughput,
             new { bucket, origin = from, from, to }, cancellationToken: cancellationToken))).ToDictionary(r => DbTime.Utc(r.At));
         var points = new List<ThroughputPoint>();
@@ -108,7 +110,7 @@ public sealed partial class JobsMonitor(JobsDatabase database, Migrator migrator
     /// <summary>Dead jobs grouped by kind and latest error, largest groups first, among the most recent <paramref name="scan"/> dead jobs.</summary>
     public async Task<IReadOnlyList<DeadLetterGroup>> DeadLetterGroupsAsync(int limit = 50, int scan = 20_000, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string Kind, string Type, string Error, long Jobs, DateTime LastAt, long SampleId)>(
             new CommandDefinition(Sql.DeadLetterGroups, new { limit, scan }, cancellationToken: cancellationToken));
         return rows.Select(r => new DeadLetterGroup(r.Kind, r.Type, r.Error, r.Jobs, DbTime.Utc(r.LastAt), r.SampleId)).ToList();

@@ -15,6 +15,19 @@ public interface IScheduleClient
     /// <summary>Creates or replaces a schedule. Throws <see cref="ArgumentException"/> naming an invalid cron, time zone or option.</summary>
     Task AddOrUpdateAsync(string name, ScheduleOptions schedule, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates a schedule at run time (as an operator does); false when a schedule, declared or not,
+    /// holds the name already. Throws <see cref="ArgumentException"/> naming an invalid cron, time zone or option.
+    /// </summary>
+    Task<bool> CreateAsync(string name, ScheduleOptions schedule, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the definition of a schedule created at run time, keeping its pause and its next fire
+    /// unless the cron or time zone changed. False when there is none, or it is declared in code or
+    /// configuration (those are owned by their declaration: the next start would write it back).
+    /// </summary>
+    Task<bool> UpdateAsync(string name, ScheduleOptions schedule, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a schedule (jobs it already enqueued stay). False when there is none.</summary>
     Task<bool> RemoveAsync(string name, CancellationToken cancellationToken = default);
 

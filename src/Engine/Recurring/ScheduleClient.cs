@@ -19,6 +19,18 @@ internal sealed class ScheduleClient(JobStore store, TimeProvider timeProvider) 
         await store.UpsertScheduleAsync(name, schedule, cron.NextAfter(timeProvider.GetUtcNow()), cancellationToken);
     }
 
+    public async Task<bool> CreateAsync(string name, ScheduleOptions schedule, CancellationToken cancellationToken = default)
+    {
+        var cron = Validate(name, schedule);
+        return await store.InsertScheduleAsync(name, schedule, cron.NextAfter(timeProvider.GetUtcNow()), cancellationToken);
+    }
+
+    public async Task<bool> UpdateAsync(string name, ScheduleOptions schedule, CancellationToken cancellationToken = default)
+    {
+        var cron = Validate(name, schedule);
+        return await store.UpdateScheduleAsync(name, schedule, cron.NextAfter(timeProvider.GetUtcNow()), cancellationToken);
+    }
+
     public Task<bool> RemoveAsync(string name, CancellationToken cancellationToken = default) =>
         store.RemoveScheduleAsync(name, cancellationToken);
 

@@ -35,7 +35,7 @@ public sealed record ScheduleInfo
     public DateTimeOffset? PausedAt { get; init; }
     /// <summary>The next fire time (null while paused or if it never fires again).</summary>
     public DateTimeOffset? NextFireAt { get; init; }
-    /// <summary>The latest fire time.</summary>
+    /// <summary>The latest fire time, or the time of the latest manual trigger when that came later.</summary>
     public DateTimeOffset? LastFireAt { get; init; }
     /// <summary>The job its latest fire (or trigger) enqueued.</summary>
     public long? LastJobId { get; init; }

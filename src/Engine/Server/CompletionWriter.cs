@@ -14,6 +14,7 @@ namespace Jobs.Engine.Server;
 /// </summary>
 internal sealed partial class CompletionWriter(
     JobStore store,
+    HeldJobs held,
     IOptions<JobServerOptions> options,
     TimeProvider timeProvider,
     ILogger<CompletionWriter> logger)
@@ -27,6 +28,9 @@ internal sealed partial class CompletionWriter(
     public event Action<TimeSpan>? DelayedJobWritten;
 
     public int Pending => _pending.Reader.Count;
+
+    /// <summary>The claims whose end is not yet written (see <see cref="HeldJobs"/>).</summary>
+    public HeldJobs Held => held;
 
     public void Start()
     {
@@ -94,6 +98,7 @@ internal sealed partial class CompletionWriter(
             try
             {
                 await store.CompleteAsync(batch, abandon);
+                Release(batch);
                 return;
             }
             catch (PostgresException e) when (!IsTransient(e))
@@ -102,6 +107,7 @@ internal sealed partial class CompletionWriter(
                 // single bad completion cannot hold back the others.
                 LogBatchRefused(logger, e, batch.Count);
                 await WriteOneByOneAsync(batch, abandon);
+                Release(batch);
                 return;
             }
             catch (Exception e) when (!abandon.IsCancellationRequested)
@@ -125,6 +131,15 @@ internal sealed partial class CompletionWriter(
             {
                 LogCompletionRefused(logger, e, completion.Id, completion.Attempt, completion.State);
             }
+        }
+    }
+
+    // Written (or refused for good): the database no longer holds these claims for this server as running.
+    private void Release(List<Completion> batch)
+    {
+        foreach (var completion in batch)
+        {
+            held.Remove(completion.Id, completion.ClaimedAt);
         }
     }
 

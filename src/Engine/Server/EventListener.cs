@@ -19,6 +19,12 @@ internal sealed partial class EventListener(JobsDatabase database, TimeProvider 
     /// <summary>True while the LISTEN connection is up.</summary>
     public bool IsConnected => _connected;
 
+    /// <summary>
+    /// True when there is no connection to listen on: the engine reaches PostgreSQL only through a pooler
+    /// in transaction mode and no direct connection string is set, so queues are polled.
+    /// </summary>
+    public bool IsPollingOnly => database.SessionDataSource is null;
+
     public event Action<string>? QueueWoken;
     public event Action? JobsCancelled;
     public event Action? QueuesChanged;
@@ -28,12 +34,19 @@ internal sealed partial class EventListener(JobsDatabase database, TimeProvider 
 
     public async Task RunAsync(CancellationToken stop)
     {
+        // A pooler in transaction mode hands the session that ran LISTEN to other clients after the
+        // statement: notifications would reach none of ours, and another client could be sent them.
+        if (database.SessionDataSource is not { } dataSource)
+        {
+            LogPollingOnly(logger, database.Pooler);
+            return;
+        }
         var backoff = TimeSpan.FromMilliseconds(200);
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                await using var connection = await database.DataSource.OpenConnectionAsync(stop);
+                await using var connection = await dataSource.OpenConnectionAsync(stop);
                 connection.Notification += OnNotification;
                 await using (var listen = new NpgsqlCommand($"listen {database.Channel}", connection))
                 {
@@ -97,6 +110,9 @@ internal sealed partial class EventListener(JobsDatabase database, TimeProvider 
             JobScheduled?.Invoke();
         }
     }
+
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Jobs:Pooler is {Pooler} and ConnectionStrings:JobsDirect is not set: no LISTEN connection, queues are polled every Jobs:Server:PollInterval (set a direct connection string for sub-second pickup)")]
+    private static partial void LogPollingOnly(ILogger logger, JobsPooler pooler);
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "The LISTEN connection failed; reconnecting in {Backoff} (queues are polled meanwhile)")]
     private static partial void LogListenFailed(ILogger logger, Exception exception, TimeSpan backoff);

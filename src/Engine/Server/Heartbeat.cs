@@ -14,6 +14,7 @@ internal sealed partial class Heartbeat(
     JobStore store,
     ServerIdentity identity,
     RunningJobs running,
+    HeldJobs held,
     QueuePauses pauses,
     IOptions<JobServerOptions> options,
     TimeProvider timeProvider,
@@ -92,12 +93,29 @@ internal sealed partial class Heartbeat(
                 running.Stop(id, StopReason.Lost);
             }
         }
+        await ReturnOrphansAsync(cancellationToken);
         var resumed = pauses.Update(await store.PausedQueuesAsync(cancellationToken));
         if (resumed.Count > 0)
         {
             QueuesResumed?.Invoke(resumed);
         }
     }
+
+    // Claims the database holds for this server that this process never received or already finished: the
+    // answer of a committed claim, or a committed completion, lost with a primary that failed over to a
+    // replica. Nothing else would ever end them (this server heartbeats, so the rescuer leaves them alone).
+    // Only claims older than the server timeout: a claim's answer is on its way for far less than that.
+    private async Task ReturnOrphansAsync(CancellationToken cancellationToken)
+    {
+        var (ids, claimedAt) = held.Snapshot();
+        foreach (var (id, state) in await store.ReturnOrphansAsync(identity.Id, ids, claimedAt, options.Value.ServerTimeout, cancellationToken))
+        {
+            LogOrphanReturned(logger, id, state);
+        }
+    }
+
+    [LoggerMessage(EventId = 2504, Level = LogLevel.Warning, Message = "Job {JobId} was running for this server in the database but not in this process (its claim or completion was lost, as in a failover); it is now {State}")]
+    private static partial void LogOrphanReturned(ILogger logger, long jobId, string state);
 
     [LoggerMessage(EventId = 2501, Level = LogLevel.Warning, Message = "Heartbeat failed; retrying next interval")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);

@@ -44,6 +44,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
     private readonly List<Task> _background = [];
     private readonly Dictionary<string, QueueWorker> _queues = new(StringComparer.Ordinal);
     private int _state; // 0 new, 1 started, 2 stopped
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal JobServer(
         ServerIdentity identity, JobsSchema schema, JobStore store, JobKindRegistry registry, JobExecutor executor,
@@ -82,6 +83,9 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
     /// <summary>True while the LISTEN connection is up.</summary>
     public bool IsListening => _listener.IsConnected;
 
+    /// <summary>True when this server polls by design: only a pooler in transaction mode reaches the database (see <see cref="JobsOptions.Pooler"/>).</summary>
+    public bool IsPollingOnly => _listener.IsPollingOnly;
+
     /// <summary>True once the server was told to stop (it may still be draining).</summary>
     public bool IsStopping => Volatile.Read(ref _state) == 2;
 
@@ -113,7 +117,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
         var limited = _registry.LimitedKinds;
         foreach (var (queue, workers) in queues)
         {
-            _queues[queue] = new QueueWorker(queue, workers, options, _store, _executor, _pauses, limited, Identity.Id, _timeProvider, _logger);
+            _queues[queue] = new QueueWorker(queue, workers, options, _store, _executor, _pauses, limited, Identity.Id, _completions.Held, _timeProvider, _logger);
         }
 
         _listener.QueueWoken += queue =>
@@ -163,12 +167,32 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The first caller stops the server; a caller that comes while that stop runs (the host's stop
+    /// and <see cref="DisposeAsync"/>, say) waits for it to finish instead of returning at once.
+    /// </remarks>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+        switch (Interlocked.CompareExchange(ref _state, 2, 1))
         {
-            return;
+            case 0:
+                return;
+            case 2:
+                await _stopped.Task.WaitAsync(cancellationToken);
+                return;
         }
+        try
+        {
+            await StopServerAsync(cancellationToken);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private async Task StopServerAsync(CancellationToken cancellationToken)
+    {
         var options = _options.Value;
         _heartbeat.Stopping = true;
         LogStopping(_logger, Identity.Id, _running.Count, options.DrainTimeout);

@@ -22,6 +22,7 @@ internal sealed partial class QueueWorker
     private readonly QueuePauses _pauses;
     private readonly string[] _limitedKinds;
     private readonly string _serverId;
+    private readonly HeldJobs _held;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Channel<ClaimedJob> _buffer = Channel.CreateUnbounded<ClaimedJob>(
@@ -38,8 +39,9 @@ internal sealed partial class QueueWorker
     private Task[] _workerLoops = [];
 
     public QueueWorker(string queue, int workers, JobServerOptions options, JobStore store, JobExecutor executor, QueuePauses pauses,
-        string[] limitedKinds, string serverId, TimeProvider timeProvider, ILogger logger)
+        string[] limitedKinds, string serverId, HeldJobs held, TimeProvider timeProvider, ILogger logger)
     {
+        _held = held;
         _queue = queue;
         _workers = workers;
         _options = options;
@@ -152,6 +154,7 @@ internal sealed partial class QueueWorker
                     Interlocked.Add(ref _inFlight, claimed.Count);
                     foreach (var job in claimed)
                     {
+                        _held.Add(job.Id, job.ClaimedAt);
                         _buffer.Writer.TryWrite(job);
                     }
                 }

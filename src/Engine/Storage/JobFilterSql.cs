@@ -49,6 +49,7 @@ internal static class JobFilterSql
         Add(sql, p, filter.PartitionKey, "j.partition_key = @f_partition", "f_partition");
         Add(sql, p, filter.Tag, "j.tags @> array[@f_tag]::text[]", "f_tag");
         Add(sql, p, filter.CorrelationId, "j.correlation_id = @f_correlation", "f_correlation");
+        Add(sql, p, filter.Schedule, "j.metadata ->> 'schedule' = @f_schedule", "f_schedule");
         Add(sql, p, filter.CreatedFrom, "j.created_at >= @f_created_from", "f_created_from");
         Add(sql, p, filter.CreatedTo, "j.created_at < @f_created_to", "f_created_to");
         Add(sql, p, filter.FinalizedFrom, "j.finalized_at >= @f_finalized_from", "f_finalized_from");
@@ -83,7 +84,7 @@ internal static class JobFilterSql
         {
             (nameof(JobFilter.Kinds), filter.Kinds), (nameof(JobFilter.Queues), filter.Queues), (nameof(JobFilter.PartitionKey), [filter.PartitionKey]),
             (nameof(JobFilter.Tag), [filter.Tag]), (nameof(JobFilter.CorrelationId), [filter.CorrelationId]), (nameof(JobFilter.Search), [filter.Search]),
-            (nameof(JobFilter.LastError), [filter.LastError]),
+            (nameof(JobFilter.LastError), [filter.LastError]), (nameof(JobFilter.Schedule), [filter.Schedule]),
         };
         foreach (var (name, values) in texts)
         {

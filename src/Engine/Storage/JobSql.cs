@@ -164,7 +164,9 @@ internal sealed partial class JobSql(string s)
     public string CancelMatching(string where) => $"""
         with cancelled as (
             update {s}.job j
-               set state = 'cancelled', finalized_at = now(), server_id = null
+               set state = 'cancelled', finalized_at = now(), server_id = null,
+                   metadata = case when @cancel_reason::text is null then j.metadata
+                                   else coalesce(j.metadata, jsonb_build_object()) || jsonb_build_object('cancel_reason', @cancel_reason::text) end
              where {where} and j.state in ('scheduled', 'available', 'running', 'retrying', 'awaiting')
             returning j.id, j.has_dependents
         ), told as (
@@ -246,6 +248,27 @@ internal sealed partial class JobSql(string s)
                                    then excluded.next_fire_at else t.next_fire_at end
         """;
 
+    // An operator's new schedule: never replaces one (declared or not) that holds the name.
+    public string InsertSchedule { get; } = $"""
+        insert into {s}.schedule (name, cron, time_zone, kind, args, queue, priority, max_attempts, timeout_ms,
+                                  tags, partition_key, misfire, declared, next_fire_at)
+        values (@name, @cron, @time_zone, @kind, @args::jsonb, @queue, @priority, @max_attempts, @timeout_ms,
+                @tags, @partition_key, @misfire, false, @next_fire_at)
+        on conflict (name) do nothing
+        """;
+
+    // An operator's edit: only of a schedule made at run time (a declared one is owned by its code).
+    // The next fire time moves only when the timing changed, and never while paused.
+    public string UpdateSchedule { get; } = $"""
+        update {s}.schedule as t
+           set cron = @cron, time_zone = @time_zone, kind = @kind, args = @args::jsonb, queue = @queue, priority = @priority,
+               max_attempts = @max_attempts, timeout_ms = @timeout_ms, tags = @tags, partition_key = @partition_key,
+               misfire = @misfire, updated_at = now(),
+               next_fire_at = case when t.cron <> @cron or t.time_zone <> @time_zone or t.next_fire_at is null
+                                   then @next_fire_at else t.next_fire_at end
+         where t.name = @name and not t.declared
+        """;
+
     public string RemoveUndeclaredSchedules { get; } = $"delete from {s}.schedule where declared and name <> all (@names)";
 
     public string DueSchedules { get; } = $"""
@@ -271,7 +294,8 @@ internal sealed partial class JobSql(string s)
     public string GetSchedule { get; } =
         $"select {ScheduleColumnList}, (select j.state from {s}.job j where j.id = last_job_id) as last_job_state from {s}.schedule where name = @name";
 
-    public string ScheduleTriggered { get; } = $"update {s}.schedule set last_job_id = @job, updated_at = now() where name = @name";
+    // A manual trigger is a fire too (as in Hangfire, whose trigger sets LastExecution): it shows as the latest.
+    public string ScheduleTriggered { get; } = $"update {s}.schedule set last_job_id = @job, last_fire_at = now(), updated_at = now() where name = @name";
 
     public string NextScheduleFire { get; } = $"select min(next_fire_at) from {s}.schedule where paused_at is null";
 
@@ -585,23 +609,48 @@ internal sealed partial class JobSql(string s)
                                 where v.id = j.server_id and v.heartbeat_at >= now() - @timeout_ms * interval '1 millisecond')
              for update skip locked
         ), rescued as (
-            update {s}.job j
-               set state = case when j.attempt >= j.max_attempts then 'dead' else 'available' end,
-                   server_id = null,
-                   finalized_at = case when j.attempt >= j.max_attempts then now() end,
-                   errors = coalesce(j.errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(
-                       'attempt', j.attempt, 'at', now(), 'server', j.server_id, 'type', 'rescued',
-                       'error', 'Server ' || j.server_id || ' stopped heartbeating while running attempt '
-                                || j.attempt || '; the attempt counts as failed.'))
-              from orphans o
-             where j.id = o.id
-            returning j.id, j.kind, j.queue, j.state
+            {ReturnHeld(s, "rescued", "' stopped heartbeating while running attempt ' || j.attempt")}
         )
         select r.id, r.kind, r.queue, r.state,
                (select count(*) from stale) as servers,
                (select count(*) from (select distinct queue from rescued where state = 'available') q
                  cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n) as woken
           from rescued r
+        """;
+
+    // Claims the database holds for one server that the server does not hold (@ids, @claimed_at): their
+    // claim's answer or their completion was lost with a failed primary. Only claims older than @grace_ms,
+    // so that a claim whose answer is still on its way is never taken for one.
+    public string ReturnOrphans { get; } = $"""
+        with orphans as (
+            select j.id from {s}.job j
+             where j.server_id = @server
+               and j.attempted_at < now() - @grace_ms * interval '1 millisecond'
+               and not exists (select 1 from unnest(@ids, @claimed_at) as h(id, claimed_at)
+                                where h.id = j.id and h.claimed_at = j.attempted_at)
+             for update skip locked
+        ), rescued as (
+            {ReturnHeld(s, "orphaned", "' held attempt ' || j.attempt || ' in the database but not in its process (its claim or completion was lost, as in a failover)'")}
+        )
+        select r.id, r.state,
+               (select count(*) from (select distinct queue from rescued where state = 'available') q
+                 cross join lateral (select pg_notify('{s}_events', 'q:' || q.queue)) n) as woken
+          from rescued r
+        """;
+
+    // Returns the held jobs in `orphans` to available (dead once their attempts are spent), the attempt
+    // counted, with an error entry of `type` saying why ('Server <id>' || `why`).
+    private static string ReturnHeld(string s, string type, string why) => $"""
+        update {s}.job j
+           set state = case when j.attempt >= j.max_attempts then 'dead' else 'available' end,
+               server_id = null,
+               finalized_at = case when j.attempt >= j.max_attempts then now() end,
+               errors = coalesce(j.errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(
+                   'attempt', j.attempt, 'at', now(), 'server', j.server_id, 'type', '{type}',
+                   'error', 'Server ' || j.server_id || {why} || '; the attempt counts as failed.'))
+          from orphans o
+         where j.id = o.id
+        returning j.id, j.kind, j.queue, j.state
         """;
 
     // Deletes finished jobs past their retention, one batch per state per statement (succeeded

@@ -73,8 +73,8 @@ internal sealed partial class JobStore
         ExecuteFilteredAsync(filter, Sql.RequeueMatching, cancellationToken);
 
     /// <summary>Cancels matching jobs that have not finished; running ones see their token fire. Returns how many.</summary>
-    public Task<int> CancelAsync(JobFilter filter, CancellationToken cancellationToken) =>
-        ExecuteFilteredAsync(filter, Sql.CancelMatching, cancellationToken);
+    public Task<int> CancelAsync(JobFilter filter, CancellationToken cancellationToken, string? reason = null) =>
+        ExecuteFilteredAsync(filter, Sql.CancelMatching, cancellationToken, p => p.Add("cancel_reason", reason));
 
     /// <summary>Deletes matching jobs; running ones see their token fire. Returns how many.</summary>
     public Task<int> DeleteAsync(JobFilter filter, CancellationToken cancellationToken) =>
@@ -94,9 +94,11 @@ internal sealed partial class JobStore
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql.ResumeQueue, new { name = queue }, cancellationToken: cancellationToken)) == 1;
     }
 
-    private async Task<int> ExecuteFilteredAsync(JobFilter filter, Func<string, string> statement, CancellationToken cancellationToken)
+    private async Task<int> ExecuteFilteredAsync(JobFilter filter, Func<string, string> statement, CancellationToken cancellationToken,
+        Action<DynamicParameters>? more = null)
     {
         var (where, parameters) = JobFilterSql.Build(filter);
+        more?.Invoke(parameters);
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition(statement(where), parameters, cancellationToken: cancellationToken));
     }

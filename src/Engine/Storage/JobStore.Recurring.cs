@@ -31,25 +31,40 @@ internal sealed partial class JobStore
         await UpsertScheduleAsync(connection, null, name, options, next, declared: false, cancellationToken);
     }
 
+    /// <summary>Inserts a run-time schedule; false when the name is taken.</summary>
+    public async Task<bool> InsertScheduleAsync(string name, ScheduleOptions options, DateTimeOffset? next, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(Sql.InsertSchedule, ScheduleParameters(name, options, next, false),
+            cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>Replaces a run-time schedule's definition; false when there is none or it is declared.</summary>
+    public Task<bool> UpdateScheduleAsync(string name, ScheduleOptions options, DateTimeOffset? next, CancellationToken cancellationToken) =>
+        ExecuteOneAsync(Sql.UpdateSchedule, ScheduleParameters(name, options, next, false), cancellationToken);
+
     private Task UpsertScheduleAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string name, ScheduleOptions options,
         DateTimeOffset? next, bool declared, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(Sql.UpsertSchedule, new
-        {
-            name,
-            cron = options.Cron,
-            time_zone = options.TimeZone,
-            kind = options.Kind,
-            args = options.ArgsJson,
-            queue = options.Queue,
-            priority = (short?)options.Priority,
-            max_attempts = (short?)options.MaxAttempts,
-            timeout_ms = options.Timeout is { } t ? (int?)Math.Ceiling(t.TotalMilliseconds) : null,
-            tags = options.Tags?.ToArray(),
-            partition_key = options.PartitionKey,
-            misfire = options.Misfire.ToString().ToLowerInvariant(),
-            declared,
-            next_fire_at = next,
-        }, transaction, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(new CommandDefinition(Sql.UpsertSchedule, ScheduleParameters(name, options, next, declared), transaction,
+            cancellationToken: cancellationToken));
+
+    private static object ScheduleParameters(string name, ScheduleOptions options, DateTimeOffset? next, bool declared) => new
+    {
+        name,
+        cron = options.Cron,
+        time_zone = options.TimeZone,
+        kind = options.Kind,
+        args = options.ArgsJson,
+        queue = options.Queue,
+        priority = (short?)options.Priority,
+        max_attempts = (short?)options.MaxAttempts,
+        timeout_ms = options.Timeout is { } t ? (int?)Math.Ceiling(t.TotalMilliseconds) : null,
+        tags = options.Tags?.ToArray(),
+        partition_key = options.PartitionKey,
+        misfire = options.Misfire.ToString().ToLowerInvariant(),
+        declared,
+        next_fire_at = next,
+    };
 
     /// <summary>
     /// Fires the due schedules in one transaction: <paramref name="plan"/> says which jobs each

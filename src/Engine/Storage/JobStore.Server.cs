@@ -86,6 +86,24 @@ internal sealed partial class JobStore
         return lost;
     }
 
+    /// <summary>Returns the jobs the database holds for <paramref name="serverId"/> beyond the claims it holds (see <see cref="JobSql.ReturnOrphans"/>).</summary>
+    public async Task<List<(long Id, string State)>> ReturnOrphansAsync(string serverId, long[] ids, DateTime[] claimedAt, TimeSpan grace,
+        CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(Sql.ReturnOrphans);
+        command.Parameters.Add(Param("server", serverId));
+        command.Parameters.Add(Param("ids", ids));
+        command.Parameters.Add(Param("claimed_at", claimedAt));
+        command.Parameters.Add(Param("grace_ms", (long)grace.TotalMilliseconds));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var returned = new List<(long, string)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            returned.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+        return returned;
+    }
+
     public async Task RegisterServerAsync(ServerIdentity identity, IReadOnlyDictionary<string, int> queues, CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);

@@ -10,61 +10,56 @@ namespace Jobs.Engine.Storage;
 /// Applies a set of numbered SQL migrations (the engine's <c>Storage/Migrations</c>, or an
 /// application's own) to a schema, recording them in that schema's <c>migration</c> table. Safe to
 /// run from many processes at once: they queue on a session advisory lock, and each migration
-/// commits with its history row, so a migration runs exactly once.
+/// commits with its history row, so a migration runs exactly once. Without a session (only a pooler
+/// in transaction mode reaches the database) they queue on a transaction lock instead, and every
+/// pending migration commits in that one transaction.
 /// </summary>
-public sealed partial class Migrator(NpgsqlDataSource dataSource, string schema, MigrationSet migrations, ILogger<Migrator> logger)
+public sealed partial class Migrator(NpgsqlDataSource dataSource, string schema, MigrationSet migrations, ILogger<Migrator> logger, bool sessionLock = true)
 {
     /// <summary>The engine's migrations, on the engine's database and schema.</summary>
     public Migrator(JobsDatabase database, ILogger<Migrator> logger)
-        : this(database.DataSource, database.Schema, MigrationSet.Engine, logger)
+        : this(database.SessionDataSource ?? database.DataSource, database.Schema, MigrationSet.Engine, logger, database.SessionDataSource is not null)
     {
     }
 
+    /// <summary>A set of migrations on the engine's database (its direct connection when it has one) and another schema.</summary>
+    public static Migrator For(JobsDatabase database, string schema, MigrationSet migrations, ILogger<Migrator> logger) =>
+        new(database.SessionDataSource ?? database.DataSource, schema, migrations, logger, database.SessionDataSource is not null);
+
     /// <summary>The engine's migrations shipped with this version, in order.</summary>
     public static IReadOnlyList<Migration> All => MigrationSet.Engine.Migrations;
+
+    private string LockKey => schema + ".migrate";
+
+    private string CreateHistory => $"""
+        create schema if not exists {schema};
+        create table if not exists {schema}.migration (
+            version    integer primary key,
+            name       text        not null,
+            checksum   text        not null,
+            applied_at timestamptz not null default now());
+        """;
 
     /// <summary>Applies every pending migration; returns how many ran.</summary>
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (!sessionLock)
+        {
+            return await MigrateInOneTransactionAsync(connection, cancellationToken);
+        }
         // A session lock (not a transaction lock) so it spans the per-migration transactions below.
         await connection.ExecuteAsync(new CommandDefinition(
-            "select pg_advisory_lock(hashtext(@key))", new { key = schema + ".migrate" }, cancellationToken: cancellationToken));
+            "select pg_advisory_lock(hashtext(@key))", new { key = LockKey }, cancellationToken: cancellationToken));
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition($"""
-                create schema if not exists {schema};
-                create table if not exists {schema}.migration (
-                    version    integer primary key,
-                    name       text        not null,
-                    checksum   text        not null,
-                    applied_at timestamptz not null default now());
-                """, cancellationToken: cancellationToken));
-
-            var applied = (await connection.QueryAsync<(int Version, string Checksum)>(new CommandDefinition(
-                $"select version, checksum from {schema}.migration", cancellationToken: cancellationToken)))
-                .ToDictionary(r => r.Version, r => r.Checksum);
-
+            await connection.ExecuteAsync(new CommandDefinition(CreateHistory, cancellationToken: cancellationToken));
+            var applied = await AppliedAsync(connection, null, cancellationToken);
             var count = 0;
-            foreach (var migration in migrations.Migrations)
+            foreach (var migration in Pending(applied))
             {
-                if (applied.TryGetValue(migration.Version, out var checksum))
-                {
-                    if (checksum != migration.Checksum)
-                    {
-                        LogChangedMigration(logger, migration.Name, schema);
-                    }
-                    continue;
-                }
-
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await using (var command = new NpgsqlCommand(migration.SqlFor(schema), connection, transaction))
-                {
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                }
-                await connection.ExecuteAsync(new CommandDefinition(
-                    $"insert into {schema}.migration (version, name, checksum) values (@Version, @Name, @Checksum)",
-                    migration, transaction, cancellationToken: cancellationToken));
+                await ApplyAsync(connection, transaction, migration, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 LogApplied(logger, migration.Name, schema);
                 count++;
@@ -74,8 +69,63 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, string schema,
         finally
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "select pg_advisory_unlock(hashtext(@key))", new { key = schema + ".migrate" }, cancellationToken: CancellationToken.None));
+                "select pg_advisory_unlock(hashtext(@key))", new { key = LockKey }, cancellationToken: CancellationToken.None));
         }
+    }
+
+    // Through a pooler in transaction mode a session lock would stay with whichever server session ran
+    // it (and the unlock could reach another): the lock and the work share one transaction instead.
+    // Statements after the lock see what a process that held it before committed (read committed).
+    private async Task<int> MigrateInOneTransactionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "select pg_advisory_xact_lock(hashtext(@key))", new { key = LockKey }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(CreateHistory, transaction: transaction, cancellationToken: cancellationToken));
+        var applied = await AppliedAsync(connection, transaction, cancellationToken);
+        var done = new List<Migration>();
+        foreach (var migration in Pending(applied))
+        {
+            await ApplyAsync(connection, transaction, migration, cancellationToken);
+            done.Add(migration);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var migration in done)
+        {
+            LogApplied(logger, migration.Name, schema);
+        }
+        return done.Count;
+    }
+
+    private async Task<Dictionary<int, string>> AppliedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<(int Version, string Checksum)>(new CommandDefinition(
+            $"select version, checksum from {schema}.migration", transaction: transaction, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.Version, r => r.Checksum);
+
+    private IEnumerable<Migration> Pending(Dictionary<int, string> applied)
+    {
+        foreach (var migration in migrations.Migrations)
+        {
+            if (!applied.TryGetValue(migration.Version, out var checksum))
+            {
+                yield return migration;
+            }
+            else if (checksum != migration.Checksum)
+            {
+                LogChangedMigration(logger, migration.Name, schema);
+            }
+        }
+    }
+
+    private async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Migration migration, CancellationToken cancellationToken)
+    {
+        await using (var command = new NpgsqlCommand(migration.SqlFor(schema), connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"insert into {schema}.migration (version, name, checksum) values (@Version, @Name, @Checksum)",
+            migration, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>The highest migration version applied to the schema, or 0 when none is.</summary>

@@ -8,14 +8,22 @@ namespace Jobs.Hangfire.Storage;
 /// connection open until it is released (or the process dies, which releases it with the session).
 /// Hangfire's own state changes on this storage do not depend on them (the engine's statements are
 /// atomic), but filters and extensions that take a lock for their own work get a real one.
+/// Through a pooler in transaction mode (no session to hold a lock on) they need the engine's direct
+/// connection string; without one, acquiring a lock fails saying so.
 /// </summary>
-internal sealed class DistributedLocks(NpgsqlDataSource dataSource, string schema)
+internal sealed class DistributedLocks(NpgsqlDataSource? dataSource, string schema)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
     public IDisposable Acquire(string resource, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(resource);
+        if (dataSource is null)
+        {
+            throw new InvalidOperationException(
+                "Hangfire distributed locks are session advisory locks, and the jobs database is reached only through a pooler " +
+                "in transaction mode (Jobs:Pooler=Transaction): set ConnectionStrings:JobsDirect to a direct connection.");
+        }
         var connection = dataSource.OpenConnection();
         try
         {

@@ -18,6 +18,8 @@ public static class SecretSettings
         // A connection string is a secret when it carries a password.
         ("ConnectionStrings:Jobs", value => value.Contains("password", StringComparison.OrdinalIgnoreCase)),
         ("Jobs:ConnectionString", value => value.Contains("password", StringComparison.OrdinalIgnoreCase)),
+        ("ConnectionStrings:JobsDirect", value => value.Contains("password", StringComparison.OrdinalIgnoreCase)),
+        ("ConnectionStrings:JobsReadOnly", value => value.Contains("password", StringComparison.OrdinalIgnoreCase)),
         ("App:Backups:ConnectionString", value => value.Contains("password", StringComparison.OrdinalIgnoreCase)),
     ];
 

@@ -7,7 +7,7 @@ namespace Jobs.Hosting.Health;
 /// <summary>
 /// Ready while this process's job server runs: started and not stopping, its heartbeat written
 /// within the server timeout (other servers would rescue its jobs after that), and its LISTEN
-/// connection up (without it jobs are found by polling only).
+/// connection up (without it jobs are found by polling only), unless it polls by configuration.
 /// </summary>
 internal sealed class JobServerHealthCheck(JobServer server, IOptions<JobServerOptions> options, TimeProvider timeProvider) : IHealthCheck
 {
@@ -33,6 +33,12 @@ internal sealed class JobServerHealthCheck(JobServer server, IOptions<JobServerO
         {
             return Task.FromResult(HealthCheckResult.Unhealthy(
                 $"the last heartbeat was {age.TotalSeconds:0.0} s ago, beyond the server timeout of {options.Value.ServerTimeout.TotalSeconds:0.#} s", data: data));
+        }
+        if (server.IsPollingOnly)
+        {
+            // Configured so (a pooler in transaction mode, no direct connection): warned at start, not a fault.
+            data["polling_only"] = true;
+            return Task.FromResult(HealthCheckResult.Healthy($"server {server.Identity.Id}: heartbeat {age.TotalSeconds:0.0} s ago, polling (no direct connection to listen on)", data));
         }
         if (!server.IsListening)
         {

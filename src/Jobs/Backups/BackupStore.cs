@@ -18,7 +18,12 @@ internal sealed class BackupStore(AppDatabase database)
     /// <summary>Takes the backup lock on a connection of its own; null when another run holds it.</summary>
     public async Task<NpgsqlConnection?> TryLockAsync(CancellationToken ct)
     {
-        var connection = await database.DataSource.OpenConnectionAsync(ct);
+        // A session lock through a pooler in transaction mode would stay with a server session other
+        // clients then use, and the unlock could reach another one: it needs the direct connection.
+        var dataSource = database.Engine.SessionDataSource ?? throw new Jobs.Engine.Handlers.PermanentJobFailureException(
+            "backup.run holds a session lock, and the jobs database is reached only through a pooler in transaction mode " +
+            "(Jobs:Pooler=Transaction): set ConnectionStrings:JobsDirect to a direct connection.");
+        var connection = await dataSource.OpenConnectionAsync(ct);
         try
         {
             if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(_sql.TryLock, new { Key = LockKey }, cancellationToken: ct)))

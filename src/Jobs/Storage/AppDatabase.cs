@@ -13,6 +13,9 @@ public sealed class AppDatabase(JobsDatabase engine, IOptions<AppOptions> option
     /// <summary>The business migrations embedded in this assembly.</summary>
     public static MigrationSet Migrations { get; } = MigrationSet.FromAssembly("app", typeof(AppDatabase).Assembly, "Jobs.App.Migrations.");
 
+    /// <summary>The engine's database (its direct connection, for session locks).</summary>
+    public JobsDatabase Engine => engine;
+
     /// <summary>The connection pool, shared with the engine.</summary>
     public NpgsqlDataSource DataSource => engine.DataSource;
 

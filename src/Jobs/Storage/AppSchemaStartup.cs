@@ -11,7 +11,7 @@ namespace Jobs.Storage;
 /// </summary>
 internal sealed class AppSchemaStartup(AppDatabase database, IOptions<AppOptions> options, ILogger<Migrator> logger) : IJobsStartupTask, IJobsSchemaCheck
 {
-    private readonly Migrator migrator = new(database.DataSource, database.Schema, AppDatabase.Migrations, logger);
+    private readonly Migrator migrator = Migrator.For(database.Engine, database.Schema, AppDatabase.Migrations, logger);
 
     public Task<(bool Ready, string Reason)> CheckAsync(CancellationToken cancellationToken) => migrator.CheckAsync(cancellationToken);
 

@@ -43,6 +43,45 @@ internal sealed class WebhookAddressGuard
         return SpecialPurposeAddresses.Describe(address);
     }
 
+    /// <summary>
+    /// Why an endpoint URL is refused now (its host, the address it resolves to, what that is), or
+    /// null when every address it resolves to may be reached. Run when an endpoint is created or its
+    /// URL changed, so an operator learns at once; it does not replace the check at each delivery
+    /// (a DNS record can change afterwards). A name that does not resolve (yet) is let through:
+    /// each delivery resolves it again and is refused then if need be.
+    /// </summary>
+    public async Task<string?> RefusalAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var host = url.IdnHost;
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host, out var literal))
+        {
+            addresses = [literal];
+        }
+        else
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                addresses = await Dns.GetHostAddressesAsync(host, timeout.Token);
+            }
+            catch (Exception e) when (e is SocketException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+        foreach (var address in addresses)
+        {
+            if (Refusal(address) is { } what)
+            {
+                return $"{url.Host} resolves to {address}, {what}; the SSRF guard sends webhooks to public addresses only, " +
+                    "unless App:Webhooks:AllowedNetworks (or AllowLoopback) allows it.";
+            }
+        }
+        return null;
+    }
+
     private bool IsAllowed(IPAddress address) => _allowed.Any(n => n.Contains(address));
 
     /// <summary>

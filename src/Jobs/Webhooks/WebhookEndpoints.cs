@@ -14,16 +14,18 @@ public sealed partial class WebhookEndpoints
 {
     private readonly WebhookStore _store;
     private readonly WebhookSecrets _secrets;
+    private readonly WebhookAddressGuard _guard;
     private readonly IJobClient _jobs;
     private readonly IOptions<WebhooksOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookEndpoints> _logger;
 
-    internal WebhookEndpoints(WebhookStore store, WebhookSecrets secrets, IJobClient jobs, IOptions<WebhooksOptions> options,
-        TimeProvider time, ILogger<WebhookEndpoints> logger)
+    internal WebhookEndpoints(WebhookStore store, WebhookSecrets secrets, WebhookAddressGuard guard, IJobClient jobs,
+        IOptions<WebhooksOptions> options, TimeProvider time, ILogger<WebhookEndpoints> logger)
     {
         _store = store;
         _secrets = secrets;
+        _guard = guard;
         _jobs = jobs;
         _options = options;
         _time = time;
@@ -34,25 +36,20 @@ public sealed partial class WebhookEndpoints
     /// Creates an endpoint and returns its secret (shown once: it is stored encrypted and never read
     /// back through this API).
     /// </summary>
-    /// <param name="url">An absolute <c>http://</c> or <c>https://</c> URL. Where it may resolve to is checked at each delivery (SSRF guard).</param>
+    /// <param name="url">An absolute <c>http://</c> or <c>https://</c> URL. Where it resolves to is checked now and at each delivery (SSRF guard).</param>
     /// <param name="eventTypes">The event types it receives; null or empty for all.</param>
     /// <param name="description">Free text for operators.</param>
     /// <param name="secret">A <c>whsec_</c> secret to use; a random one when null.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="ArgumentException">The URL is not http(s), an event type or the secret is malformed.</exception>
+    /// <exception cref="ArgumentException">The URL is not http(s) or the SSRF guard refuses where it resolves to (the message
+    /// says why), an event type or the secret is malformed.</exception>
     public async Task<WebhookSecretIssued> CreateAsync(string url, IReadOnlyCollection<string>? eventTypes = null, string? description = null,
         string? secret = null, CancellationToken cancellationToken = default)
     {
         var uri = ValidateUrl(url);
-        var types = eventTypes is { Count: > 0 } ? eventTypes.Distinct(StringComparer.Ordinal).ToArray() : null;
-        foreach (var type in types ?? [])
-        {
-            WebhookPublisher.ValidateName(type, "event type", nameof(eventTypes));
-        }
-        if (description is { Length: > 1000 })
-        {
-            throw new ArgumentException("A webhook endpoint description must be at most 1,000 characters.", nameof(description));
-        }
+        var types = ValidateEventTypes(eventTypes);
+        ValidateDescription(description);
+        await GuardAsync(uri, cancellationToken);
         if (secret is not null)
         {
             WebhookSecrets.Validate(secret, nameof(secret));
@@ -61,6 +58,55 @@ public sealed partial class WebhookEndpoints
         var id = await _store.InsertEndpointAsync(uri.AbsoluteUri, description ?? "", types, _secrets.Protect(secret), cancellationToken);
         WebhookLog.EndpointCreated(_logger, id, uri.Host);
         return new WebhookSecretIssued(id, secret);
+    }
+
+    /// <summary>
+    /// Changes an endpoint's URL, description or event types; a null argument leaves that one as it
+    /// is, an empty <paramref name="eventTypes"/> means every type. A new URL goes through the SSRF
+    /// guard as at creation, and starts the endpoint's failing run afresh. Returns false when there is
+    /// no such endpoint.
+    /// </summary>
+    /// <exception cref="ArgumentException">As for <see cref="CreateAsync"/>.</exception>
+    public async Task<bool> UpdateAsync(long id, string? url = null, string? description = null, IReadOnlyCollection<string>? eventTypes = null,
+        CancellationToken cancellationToken = default)
+    {
+        var uri = url is null ? null : ValidateUrl(url);
+        var types = ValidateEventTypes(eventTypes);
+        ValidateDescription(description);
+        if (uri is not null)
+        {
+            await GuardAsync(uri, cancellationToken);
+        }
+        if (!await _store.UpdateEndpointAsync(id, uri?.AbsoluteUri, description, eventTypes is not null, types, cancellationToken))
+        {
+            return false;
+        }
+        if (uri is not null)
+        {
+            WebhookLog.EndpointUpdated(_logger, id, uri.Host);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes an endpoint with its deliveries' records. Its deliveries not yet finished (waiting,
+    /// retrying, running) end cancelled, with the reason under the job's <c>cancel_reason</c>.
+    /// Returns how many were cancelled, or null when there is no such endpoint.
+    /// </summary>
+    public async Task<int?> DeleteAsync(long id, string? by = null, CancellationToken cancellationToken = default)
+    {
+        // The row first: once it is gone no publish subscribes the endpoint, so no new delivery appears after the cancel.
+        if (!await _store.DeleteEndpointAsync(id, cancellationToken))
+        {
+            return null;
+        }
+        var cancelled = await _jobs.CancelManyAsync(new JobFilter
+        {
+            Kinds = [WebhookDeliverArgs.Kind],
+            PartitionKey = PartitionKey(id),
+        }, $"Webhook endpoint {id} was deleted{(string.IsNullOrWhiteSpace(by) ? "" : " by " + by)}.", cancellationToken);
+        WebhookLog.EndpointDeleted(_logger, id, cancelled);
+        return cancelled;
     }
 
     /// <summary>Reads an endpoint, or null when there is none with this id.</summary>
@@ -143,6 +189,32 @@ public sealed partial class WebhookEndpoints
 
     /// <summary>The partition key of an endpoint's delivery jobs.</summary>
     public static string PartitionKey(long endpointId) => endpointId.ToString(CultureInfo.InvariantCulture);
+
+    private static string[]? ValidateEventTypes(IReadOnlyCollection<string>? eventTypes)
+    {
+        var types = eventTypes is { Count: > 0 } ? eventTypes.Distinct(StringComparer.Ordinal).ToArray() : null;
+        foreach (var type in types ?? [])
+        {
+            WebhookPublisher.ValidateName(type, "event type", nameof(eventTypes));
+        }
+        return types;
+    }
+
+    private static void ValidateDescription(string? description)
+    {
+        if (description is { Length: > 1000 })
+        {
+            throw new ArgumentException("A webhook endpoint description must be at most 1,000 characters.", nameof(description));
+        }
+    }
+
+    private async Task GuardAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        if (await _guard.RefusalAsync(uri, cancellationToken) is { } refusal)
+        {
+            throw new ArgumentException($"The webhook endpoint URL is refused: {refusal}", "url");
+        }
+    }
 
     internal static Uri ValidateUrl(string url)
     {

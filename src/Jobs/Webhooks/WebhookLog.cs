@@ -43,4 +43,10 @@ internal static partial class WebhookLog
 
     [LoggerMessage(EventId = 3211, Level = LogLevel.Information, Message = "Webhook {MessageId} redelivery to endpoint {EndpointId} enqueued as job {JobId} (its earlier job was pruned)")]
     public static partial void Reenqueued(ILogger logger, string messageId, long endpointId, long jobId);
+
+    [LoggerMessage(EventId = 3212, Level = LogLevel.Information, Message = "Webhook endpoint {EndpointId} changed (now for {Host})")]
+    public static partial void EndpointUpdated(ILogger logger, long endpointId, string host);
+
+    [LoggerMessage(EventId = 3213, Level = LogLevel.Information, Message = "Webhook endpoint {EndpointId} deleted; {Cancelled} queued deliveries cancelled")]
+    public static partial void EndpointDeleted(ILogger logger, long endpointId, int cancelled);
 }

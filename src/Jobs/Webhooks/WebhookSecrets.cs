@@ -42,26 +42,44 @@ internal sealed class WebhookSecrets(IOptions<WebhooksOptions> options)
     public byte[] Protect(string secret)
     {
         var plain = Encoding.UTF8.GetBytes(secret);
+        try
+        {
+            return Protect(plain, AssociatedData);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    public string Unprotect(byte[] stored) => Encoding.UTF8.GetString(Unprotect(stored, AssociatedData, "A stored webhook secret has an unknown format."));
+
+    /// <summary>
+    /// Encrypts another secret of the hosts under the same key; <paramref name="purpose"/> (associated
+    /// data) keeps what one use encrypted from being accepted by another.
+    /// </summary>
+    internal byte[] Protect(ReadOnlySpan<byte> plain, ReadOnlySpan<byte> purpose)
+    {
         var stored = new byte[1 + NonceSize + TagSize + plain.Length];
         stored[0] = Version;
         var nonce = stored.AsSpan(1, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(_key, TagSize);
-        aes.Encrypt(nonce, plain, stored.AsSpan(1 + NonceSize + TagSize), stored.AsSpan(1 + NonceSize, TagSize), AssociatedData);
-        CryptographicOperations.ZeroMemory(plain);
+        aes.Encrypt(nonce, plain, stored.AsSpan(1 + NonceSize + TagSize), stored.AsSpan(1 + NonceSize, TagSize), purpose);
         return stored;
     }
 
-    public string Unprotect(byte[] stored)
+    /// <summary>Decrypts what <see cref="Protect(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> made for the same purpose; throws on a wrong key, purpose or a tampered value.</summary>
+    internal byte[] Unprotect(byte[] stored, ReadOnlySpan<byte> purpose, string unknownFormat)
     {
         if (stored.Length < 1 + NonceSize + TagSize || stored[0] != Version)
         {
-            throw new CryptographicException("A stored webhook secret has an unknown format.");
+            throw new CryptographicException(unknownFormat);
         }
         var plain = new byte[stored.Length - 1 - NonceSize - TagSize];
         using var aes = new AesGcm(_key, TagSize);
-        aes.Decrypt(stored.AsSpan(1, NonceSize), stored.AsSpan(1 + NonceSize + TagSize), stored.AsSpan(1 + NonceSize, TagSize), plain, AssociatedData);
-        return Encoding.UTF8.GetString(plain);
+        aes.Decrypt(stored.AsSpan(1, NonceSize), stored.AsSpan(1 + NonceSize + TagSize), stored.AsSpan(1 + NonceSize, TagSize), plain, purpose);
+        return plain;
     }
 
     private static bool TryBase64(string value, [NotNullWhen(true)] out byte[]? bytes)

@@ -25,6 +25,18 @@ internal sealed partial class WebhookSql(string s)
          where id = @id
         """;
 
+    // A null field stays as it is. A new URL is a new receiver: its failing run starts over.
+    public string UpdateEndpoint { get; } = $"""
+        update {s}.webhook_endpoint
+           set failing_since = case when @url is not null and @url <> url then null else failing_since end,
+               url = coalesce(@url, url), description = coalesce(@description, description),
+               event_types = case when @setEventTypes then @eventTypes else event_types end, updated_at = now()
+         where id = @id
+        """;
+
+    // Its deliveries, attempts and hourly counts go with it (on delete cascade).
+    public string DeleteEndpoint { get; } = $"delete from {s}.webhook_endpoint where id = @id";
+
     // Only an enabled endpoint is disabled, so the first reason (410, long failure, operator) stays.
     public string DisableEndpoint { get; } = $"""
         update {s}.webhook_endpoint

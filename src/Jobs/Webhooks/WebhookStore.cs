@@ -38,6 +38,13 @@ internal sealed partial class WebhookStore(AppDatabase database)
     public Task<bool> DisableAsync(long id, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
         ExecuteOneAsync(_sql.DisableEndpoint, new { id, reason, at }, cancellationToken);
 
+    public Task<bool> UpdateEndpointAsync(long id, string? url, string? description, bool setEventTypes, string[]? eventTypes,
+        CancellationToken cancellationToken) =>
+        ExecuteOneAsync(_sql.UpdateEndpoint, new { id, url, description, setEventTypes, eventTypes }, cancellationToken);
+
+    public Task<bool> DeleteEndpointAsync(long id, CancellationToken cancellationToken) =>
+        ExecuteOneAsync(_sql.DeleteEndpoint, new { id }, cancellationToken);
+
     public Task<bool> EnableAsync(long id, CancellationToken cancellationToken) =>
         ExecuteOneAsync(_sql.EnableEndpoint, new { id }, cancellationToken);
 

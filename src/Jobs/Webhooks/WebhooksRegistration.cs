@@ -34,7 +34,7 @@ public static class WebhooksRegistration
         services.TryAddSingleton<WebhookAddressGuard>();
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton(sp => new WebhookEndpoints(sp.GetRequiredService<WebhookStore>(), sp.GetRequiredService<WebhookSecrets>(),
-            sp.GetRequiredService<IJobClient>(), sp.GetRequiredService<IOptions<WebhooksOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<WebhookAddressGuard>(), sp.GetRequiredService<IJobClient>(), sp.GetRequiredService<IOptions<WebhooksOptions>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<WebhookEndpoints>>()));
         services.TryAddSingleton(sp => new WebhookMessages(sp.GetRequiredService<WebhookStore>()));
         services.TryAddSingleton(sp => new WebhookPublisher(sp.GetRequiredService<WebhookStore>(), sp.GetRequiredService<IJobClient>(),

@@ -21,9 +21,11 @@ public sealed class KestrelDashboard : IAsyncDisposable
     public const string Password = "kestrel-test-password";
 
     private readonly WebApplicationFactory<Program> _factory;
+    private readonly bool _ownsSchema;
 
-    private KestrelDashboard(TestSchema schema, WebApplicationFactory<Program> factory, ManualTimeProvider time, Uri address, CapturedLogs logs)
+    private KestrelDashboard(TestSchema schema, bool ownsSchema, WebApplicationFactory<Program> factory, ManualTimeProvider time, Uri address, CapturedLogs logs)
     {
+        _ownsSchema = ownsSchema;
         Logs = logs;
         Schema = schema;
         _factory = factory;
@@ -37,9 +39,10 @@ public sealed class KestrelDashboard : IAsyncDisposable
     public Uri Address { get; }
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<KestrelDashboard> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Starts a dashboard on a fresh schema, or (with <paramref name="sharing"/>) as a second instance on another one's schema.</summary>
+    public static async Task<KestrelDashboard> StartAsync(IReadOnlyDictionary<string, string>? settings = null, KestrelDashboard? sharing = null)
     {
-        var schema = await TestSchema.CreateAsync(migrate: false);
+        var schema = sharing?.Schema ?? await TestSchema.CreateAsync(migrate: false);
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         var logs = new CapturedLogs();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -58,7 +61,7 @@ public sealed class KestrelDashboard : IAsyncDisposable
         factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         factory.StartServer(); // migrates the schema
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new KestrelDashboard(schema, factory, time, new Uri(address), logs);
+        return new KestrelDashboard(schema, sharing is null, factory, time, new Uri(address), logs);
     }
 
     public async Task<long> CreateOperatorAsync(string username, OperatorRole role = OperatorRole.Admin) =>
@@ -74,6 +77,9 @@ public sealed class KestrelDashboard : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
-        await Schema.DisposeAsync();
+        if (_ownsSchema)
+        {
+            await Schema.DisposeAsync();
+        }
     }
 }

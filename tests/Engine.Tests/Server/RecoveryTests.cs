@@ -44,6 +44,49 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.Equal(0L, await _schema.ScalarAsync<long>("select count(*) from {s}.server where id = 'ghost'"));
     }
 
+    /// <summary>
+    /// A failover to a replica can leave the new primary holding a claim for a live server that the server
+    /// never received (the claim committed, its answer was lost with the old primary) or already finished
+    /// (its completion never reached the replica). The server heartbeats, so the rescuer leaves it alone.
+    /// </summary>
+    [Fact]
+    public async Task A_job_the_database_holds_for_a_live_server_that_the_server_does_not_hold_runs_again()
+    {
+        await using var engine = await TestEngine.StartAsync(_schema, jobs => jobs.AddTestHandlers(), services: s => s.AddSingleton(_probe));
+        var lost = await _schema.ScalarAsync<long>("""
+            insert into {s}.job (kind, queue, state, args, attempt, max_attempts, attempted_at, attempted_by, server_id)
+            values ('test.record', 'default', 'running', '{"tag":"lost-claim"}', 1, 5, now() - interval '1 minute', @server, @server)
+            returning id
+            """, new { server = engine.Server.Identity.Id });
+
+        var info = await Eventually.ReturnsAsync(async () => (await engine.Client.GetAsync(lost))!, j => j.State == JobState.Succeeded,
+            "the job the server never received to run again");
+
+        Assert.Equal(2, info.Attempt);
+        var returned = Assert.Single(info.Errors);
+        Assert.Equal(("orphaned", 1, engine.Server.Identity.Id), (returned.Type, returned.Attempt, returned.Server));
+        Assert.Equal(1, _probe.Count(lost));
+        Assert.Equal(1L, await _schema.ScalarAsync<long>("select count(*) from {s}.server"));
+    }
+
+    [Fact]
+    public async Task Jobs_the_server_holds_running_or_waiting_for_a_worker_longer_than_the_server_timeout_are_never_taken_for_orphans()
+    {
+        // One worker: the second job waits, claimed or not, while the first runs past the server timeout (2 s in tests).
+        await using var engine = await TestEngine.StartAsync(_schema, jobs => jobs.AddTestHandlers(),
+            new Dictionary<string, string?> { ["Jobs:Server:Queues:default"] = "1" }, services: s => s.AddSingleton(_probe));
+        var jobs = await engine.Client.EnqueueManyAsync([JobRequest.Create(new HoldArgs(3000)), JobRequest.Create(new HoldArgs(3000))]);
+
+        foreach (var job in jobs)
+        {
+            var info = await Eventually.ReturnsAsync(async () => (await engine.Client.GetAsync(job.Id))!, j => j.State == JobState.Succeeded,
+                "the long jobs to finish");
+            Assert.Equal(1, info.Attempt);
+            Assert.Empty(info.Errors);
+            Assert.Equal(1, _probe.Count(job.Id));
+        }
+    }
+
     [Fact]
     public async Task A_rescued_job_with_no_attempts_left_is_dead_so_a_job_that_kills_its_server_cannot_loop()
     {
@@ -97,6 +140,24 @@ public sealed class RecoveryTests : IAsyncLifetime
         }
         Assert.Equal(0L, await _schema.ScalarAsync<long>("select count(*) from {s}.server"));
         Assert.Equal(0L, await _schema.ScalarAsync<long>("select count(*) from {s}.job where server_id is not null"));
+    }
+
+    [Fact]
+    public async Task Disposing_the_server_while_the_host_stops_it_waits_for_that_stop_to_finish()
+    {
+        await using var engine = await TestEngine.StartAsync(_schema, jobs => jobs.AddTestHandlers(), services: s => s.AddSingleton(_probe));
+        var job = await engine.Client.EnqueueAsync(new HoldArgs(1_000));
+        await Eventually.TrueAsync(() => Task.FromResult(_probe.Count(job.Id) == 1), "the job to start");
+
+        // The host's stop drains the running job; a dispose arriving meanwhile must neither return
+        // early nor pull the server's token source from under that stop.
+        var stopping = engine.Server.StopAsync(CancellationToken.None);
+        await engine.Server.DisposeAsync();
+
+        Assert.True(stopping.IsCompleted, "dispose returned while the stop it joined was still draining");
+        await stopping;
+        Assert.Equal(JobState.Succeeded, (await engine.Client.GetAsync(job.Id))!.State);
+        Assert.Equal(0L, await _schema.ScalarAsync<long>("select count(*) from {s}.server"));
     }
 
     [Fact]

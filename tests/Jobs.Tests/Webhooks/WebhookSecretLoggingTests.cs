@@ -20,7 +20,10 @@ public sealed class WebhookSecretLoggingTests : IAsyncLifetime
         var flaky = await hooks.Endpoints.CreateAsync(hooks.Url("flaky"), description: "flaky");
         var rotated = await hooks.Endpoints.RotateSecretAsync(flaky.EndpointId);
         var gone = await hooks.Endpoints.CreateAsync(hooks.Url("gone"));
-        var blocked = await hooks.Endpoints.CreateAsync("http://169.254.169.254/latest/meta-data/");
+        // Refused at creation now; one made before that check (or whose DNS record changed) is refused at delivery.
+        var blocked = await hooks.Endpoints.CreateAsync("https://93.184.215.14/hook");
+        await _schema.ExecuteAsync("update {app}.webhook_endpoint set url = 'http://169.254.169.254/latest/meta-data/' where id = @id",
+            new { id = blocked.EndpointId });
         hooks.Receiver.Script("flaky", new ReceiverReply(500), new ReceiverReply(429, RetryAfter: "0"), ReceiverReply.Ok);
         hooks.Receiver.Always("gone", new ReceiverReply(410));
 

@@ -17,29 +17,39 @@ public sealed class ApiKeysModel(ApiKeys keys, JobKindCatalog catalog) : Dashboa
     public CreatedApiKey? IssuedKey { get; private set; }
     public IReadOnlyList<string> KnownKinds => catalog.Kinds;
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Keys = await keys.ListAsync(cancellationToken);
+    /// <summary>True when the address named a new key that was shown already (a reload after creating one).</summary>
+    public bool IssuedKeyGone { get; private set; }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? name, string? role, string? kinds, string? queues, CancellationToken cancellationToken)
+    /// <param name="issued">The token of a key just created, to show once.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task OnGetAsync(string? issued, CancellationToken cancellationToken)
     {
-        if (!Enum.TryParse<ApiKeyRole>(role, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(role, out _))
-        {
-            return Failed($"'{role}' is not an API key role: producer or operator.");
-        }
-        try
-        {
-            IssuedKey = await keys.CreateAsync(name ?? "", parsed, List(kinds), List(queues), User.Identity!.Name!, cancellationToken);
-        }
-        catch (ArgumentException e)
-        {
-            return Failed(e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
-        }
-        await AuditAsync("api_keys.create", $"{IssuedKey.Info.Name} ({IssuedKey.Info.Prefix})",
-            details: new { role = parsed.ToString().ToLowerInvariant(), kinds = IssuedKey.Info.Kinds, queues = IssuedKey.Info.Queues });
-        // The key appears in this response only: never carried through a redirect, never stored in clear.
-        Notice = $"Created API key '{IssuedKey.Info.Name}'.";
+        IssuedKey = HttpContext.RequestServices.GetRequiredService<OneTimeActions>().Take<CreatedApiKey>(issued, User);
+        IssuedKeyGone = issued is not null && IssuedKey is null;
         Keys = await keys.ListAsync(cancellationToken);
-        return Page();
     }
+
+    public Task<IActionResult> OnPostCreateAsync(string? name, string? role, string? kinds, string? queues, CancellationToken cancellationToken) =>
+        OnceAsync(async once =>
+        {
+            if (!Enum.TryParse<ApiKeyRole>(role, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(role, out _))
+            {
+                return new Outcome(Request.Path, Error: $"'{role}' is not an API key role: producer or operator.");
+            }
+            CreatedApiKey created;
+            try
+            {
+                created = await keys.CreateAsync(name ?? "", parsed, List(kinds), List(queues), User.Identity!.Name!, cancellationToken);
+            }
+            catch (ArgumentException e)
+            {
+                return new Outcome(Request.Path, Error: e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+            }
+            await AuditAsync("api_keys.create", $"{created.Info.Name} ({created.Info.Prefix})",
+                details: new { role = parsed.ToString().ToLowerInvariant(), kinds = created.Info.Kinds, queues = created.Info.Queues });
+            // The key is never stored in clear: the page the redirect leads to shows it once, from memory.
+            return new Outcome($"{Request.Path}?issued={once.Keep(User, created)}", $"Created API key '{created.Info.Name}'.");
+        });
 
     public async Task<IActionResult> OnPostRevokeAsync(long id, CancellationToken cancellationToken)
     {

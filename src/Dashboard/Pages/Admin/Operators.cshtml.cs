@@ -28,37 +28,45 @@ public sealed class OperatorsModel(OperatorAccounts accounts, IPasswordHasher<Op
     public int MaxFailedLogins => options.Value.MaxFailedLogins;
     public TimeSpan LockoutDuration => options.Value.LockoutDuration;
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Accounts = await accounts.ListAsync(cancellationToken);
+    /// <summary>True when the address named a password that was shown already (a reload after making one).</summary>
+    public bool IssuedPasswordGone { get; private set; }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? username, string? role, string? password, CancellationToken cancellationToken)
+    /// <param name="issued">The token of a password just made, to show once.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task OnGetAsync(string? issued, CancellationToken cancellationToken)
     {
-        if (!TryRole(role, out var parsed))
-        {
-            return Failed($"'{role}' is not a role: viewer, operator or admin.");
-        }
-        var generated = string.IsNullOrEmpty(password);
-        if (!generated && password!.Length < MinPassword)
-        {
-            return Failed($"A password needs at least {MinPassword} characters (or leave it empty to generate one).");
-        }
-        password = generated ? NewPassword() : password!;
-        try
-        {
-            await accounts.CreateAsync(username ?? "", hasher.HashPassword(null!, password), parsed, User.Identity!.Name!, cancellationToken);
-        }
-        catch (ArgumentException e)
-        {
-            return Failed(e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
-        }
-        await AuditAsync("operators.create", username, details: new { role = Name(parsed) });
-        if (!generated)
-        {
-            return Done($"Created {Name(parsed)} '{username}'.");
-        }
-        IssuedPassword = (username!, password);
-        Notice = $"Created {Name(parsed)} '{username}'.";
-        return await ReloadAsync(cancellationToken);
+        IssuedPassword = HttpContext.RequestServices.GetRequiredService<OneTimeActions>().Take<IssuedPasswordOf>(issued, User) is { } kept
+            ? (kept.Username, kept.Password)
+            : null;
+        IssuedPasswordGone = issued is not null && IssuedPassword is null;
+        Accounts = await accounts.ListAsync(cancellationToken);
     }
+
+    public Task<IActionResult> OnPostCreateAsync(string? username, string? role, string? password, CancellationToken cancellationToken) =>
+        OnceAsync(async once =>
+        {
+            if (!TryRole(role, out var parsed))
+            {
+                return new Outcome(Request.Path, Error: $"'{role}' is not a role: viewer, operator or admin.");
+            }
+            var generated = string.IsNullOrEmpty(password);
+            if (!generated && password!.Length < MinPassword)
+            {
+                return new Outcome(Request.Path, Error: $"A password needs at least {MinPassword} characters (or leave it empty to generate one).");
+            }
+            var chosen = generated ? NewPassword() : password!;
+            try
+            {
+                await accounts.CreateAsync(username ?? "", hasher.HashPassword(null!, chosen), parsed, User.Identity!.Name!, cancellationToken);
+            }
+            catch (ArgumentException e)
+            {
+                return new Outcome(Request.Path, Error: e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+            }
+            await AuditAsync("operators.create", username, details: new { role = Name(parsed) });
+            var done = $"Created {Name(parsed)} '{username}'.";
+            return generated ? Reveal(once, username!, chosen, done) : new Outcome(Request.Path, done);
+        });
 
     public async Task<IActionResult> OnPostRoleAsync(long id, string? role, CancellationToken cancellationToken)
     {
@@ -79,20 +87,19 @@ public sealed class OperatorsModel(OperatorAccounts accounts, IPasswordHasher<Op
 
     public Task<IActionResult> OnPostEnableAsync(long id, CancellationToken cancellationToken) => SetDisabledAsync(id, false, cancellationToken);
 
-    public async Task<IActionResult> OnPostResetAsync(long id, CancellationToken cancellationToken)
-    {
-        if (await OtherAccountAsync(id, cancellationToken) is not { } account)
+    public Task<IActionResult> OnPostResetAsync(long id, CancellationToken cancellationToken) =>
+        OnceAsync(async once =>
         {
-            return Failed("Choose another operator's account.");
-        }
-        var password = NewPassword();
-        await accounts.SetPasswordAsync(id, hasher.HashPassword(account, password), cancellationToken);
-        throttle.Clear(SignInThrottle.UserKey(account.Username));
-        await AuditAsync("operators.reset_password", account.Username);
-        IssuedPassword = (account.Username, password);
-        Notice = $"'{account.Username}' has a new password (and any lock is lifted).";
-        return await ReloadAsync(cancellationToken);
-    }
+            if (await OtherAccountAsync(id, cancellationToken) is not { } account)
+            {
+                return new Outcome(Request.Path, Error: "Choose another operator's account.");
+            }
+            var password = NewPassword();
+            await accounts.SetPasswordAsync(id, hasher.HashPassword(account, password), cancellationToken);
+            throttle.Clear(SignInThrottle.UserKey(account.Username));
+            await AuditAsync("operators.reset_password", account.Username);
+            return Reveal(once, account.Username, password, $"'{account.Username}' has a new password (and any lock is lifted).");
+        });
 
     private async Task<IActionResult> SetDisabledAsync(long id, bool disabled, CancellationToken cancellationToken)
     {
@@ -108,11 +115,14 @@ public sealed class OperatorsModel(OperatorAccounts accounts, IPasswordHasher<Op
     private async Task<OperatorAccount?> OtherAccountAsync(long id, CancellationToken cancellationToken) =>
         await accounts.GetAsync(id, cancellationToken) is { } account && account.Username != User.Identity?.Name ? account : null;
 
-    private async Task<IActionResult> ReloadAsync(CancellationToken cancellationToken)
+    /// <summary>Back to the list, where the password shows once (kept in memory only, never stored in clear or put in the address).</summary>
+    private Outcome Reveal(OneTimeActions once, string username, string password, string message) =>
+        new($"{Request.Path}?issued={once.Keep(User, new IssuedPasswordOf(username, password))}", message);
+
+    /// <summary>A password made for an account, until it is shown.</summary>
+    private sealed record IssuedPasswordOf(string Username, string Password)
     {
-        // The password is shown in this response only, never carried through a redirect or stored.
-        Accounts = await accounts.ListAsync(cancellationToken);
-        return Page();
+        public override string ToString() => $"IssuedPasswordOf {{ Username = {Username}, Password = *** }}";
     }
 
     private static bool TryRole(string? role, out OperatorRole parsed) =>
