@@ -98,6 +98,23 @@ public sealed partial class RequeueGuardTests : ApiTest
     }
 
     [Fact]
+    public async Task An_operator_requeues_an_endpoints_failed_deliveries_on_the_webhooks_page_and_only_an_admin_disables_it()
+    {
+        var endpoints = Host.Services.GetRequiredService<WebhookEndpoints>();
+        var endpoint = await endpoints.CreateAsync("https://hooks.example.com/orders");
+        using var operatorClient = await Host.OperatorAsync(OperatorRole.Operator, "olga");
+        var token = await DashboardForms.TokenAsync(operatorClient, "/webhooks");
+
+        var requeue = await DashboardForms.PostAsync(operatorClient, "/webhooks?handler=Requeue", token, ("id", endpoint.EndpointId.ToString()));
+        var disable = await DashboardForms.PostAsync(operatorClient, "/webhooks?handler=Disable", token, ("id", endpoint.EndpointId.ToString()));
+
+        Assert.Equal(HttpStatusCode.Redirect, requeue.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, disable.StatusCode);
+        Assert.True((await endpoints.GetAsync(endpoint.EndpointId))!.Enabled);
+        Assert.Equal("webhooks.requeue_failed", (await Host.Services.GetRequiredService<AuditLog>().ListAsync()).First().Action);
+    }
+
+    [Fact]
     public async Task A_dead_letter_group_is_requeued_through_a_preview_of_its_count()
     {
         await using var server = await Testing.TestEngine.StartAsync(Host.Schema, jobs => jobs.AddDiagnosticJobs());
