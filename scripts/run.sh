@@ -3,7 +3,9 @@
 # or, when that is unset, a local one started here with its data under .local/pg (kept between runs).
 # It also starts the sandbox (a payment gateway speaking Stripe's capture API, a warehouse, a webhook
 # receiver, cache targets, all on loopback), points the business jobs at it, and gives each job
-# something to do, so every job can be seen running.
+# something to do, so every job can be seen running. It prints the dashboard's address, the first
+# admin's password, a ready API key with a curl that enqueues a job, and leaves a few failed webhook
+# deliveries (a receiver that answers 500 for its first minutes) to requeue from the dashboard.
 #
 #   scripts/run.sh                 start everything; Ctrl+C stops it
 #   DASHBOARD_PORT=5080 SANDBOX_PORT=5090 RUN_DEMO=0 scripts/run.sh
@@ -89,6 +91,29 @@ pids+=($!)
 
 enqueue="select jobs.enqueue('diag.sleep', '{\\\"ms\\\": 500}')"
 [ -n "$started_pg" ] && enqueue="psql -h 127.0.0.1 -p $port -U postgres -d jobs -c \"$enqueue\""
+# A ready API key (operator) for the HTTP API and docs/api.md's examples: made once and kept in
+# .local/api-key; made again when the database no longer knows it (a fresh database).
+dashboard="http://127.0.0.1:$dashboard_port"
+for _ in $(seq 1 150); do curl -fs "$dashboard/health/live" >/dev/null 2>&1 && break; sleep 0.2; done
+key=""
+[ -s .local/api-key ] && key=$(cat .local/api-key)
+if [ -z "$key" ] || [ "$(curl -s -o /dev/null -w '%{http_code}' "$dashboard/api/v1/jobs?limit=1" -H "Authorization: Bearer $key")" != 200 ]; then
+  if made=$(dotnet src/Dashboard/bin/Release/net10.0/Jobs.Dashboard.dll create-api-key --name "run.sh" --role operator 2>&1); then
+    key=$(printf '%s\n' "$made" | sed -n 's/^Key (shown once): //p')
+    (umask 077; printf '%s\n' "$key" > .local/api-key)
+  else
+    echo "$made"
+    key=""
+  fi
+fi
+if [ -n "$key" ]; then
+  api_note="$key   (operator; kept in .local/api-key)"
+  try_note="curl -s $dashboard/api/v1/jobs -H 'Authorization: Bearer $key' -H 'Content-Type: application/json' -d '{\"kind\": \"diag.sleep\", \"args\": {\"ms\": 500}}'"
+  docs_note="export JOBS=$dashboard KEY=$key   # then the examples of docs/api.md run as written"
+else
+  api_note="could not make one (see above)"; try_note="-"; docs_note="-"
+fi
+
 cat <<INFO
 
   Dashboard   http://127.0.0.1:$dashboard_port/
@@ -98,6 +123,9 @@ cat <<INFO
   Database    $ConnectionStrings__Jobs
   Logs        .local/logs/worker.log  .local/logs/dashboard.log  .local/logs/sandbox.log
   Backups     $App__Backups__TargetDirectory
+  API key     $api_note
+  Try         $try_note
+  Docs        $docs_note
   Enqueue     $enqueue
 
   Ctrl+C stops everything.

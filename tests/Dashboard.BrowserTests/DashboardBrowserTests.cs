@@ -31,7 +31,7 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture)
         await page.GetByRole(AriaRole.Link, new() { Name = "Dead letter" }).First.ClickAsync();
         await Expect(page.Locator("tr[data-group='test.flaky']", new() { HasText = key })).ToContainTextAsync("InvalidOperationException");
         await page.GotoAsync("/jobs?state=dead");
-        await page.GetByLabel("Search args, correlation id and errors").FillAsync(key);
+        await page.GetByLabel("search args and errors").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"q={key}"));
         var rows = page.Locator("table.jobs tbody tr");
@@ -70,7 +70,7 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture)
         await page.GotoAsync($"/jobs?state=dead&tag={tag}");
         await Expect(page.Locator("table.jobs tbody tr")).ToHaveCountAsync(3);
         await page.GetByRole(AriaRole.Link, new() { Name = "Requeue all…" }).ClickAsync();
-        await Expect(page.Locator(".confirm-count")).ToContainTextAsync("3 jobs match");
+        await Expect(page.Locator(".confirm-count")).ToContainTextAsync("3 jobs will be requeued");
         await page.GetByRole(AriaRole.Button, new() { Name = "Requeue 3 jobs" }).ClickAsync();
 
         await Expect(page.Locator(".flash-ok")).ToContainTextAsync("Requeued 3 jobs");

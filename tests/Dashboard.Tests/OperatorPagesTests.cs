@@ -254,9 +254,17 @@ public sealed partial class OperatorPagesTests : IAsyncLifetime
         var made = await jobs.EnqueueManyAsync(Enumerable.Range(0, 3).Select(_ => JobRequest.Create(new NoopArgs(), new EnqueueOptions { Tags = ["tick"] })).ToList());
         using var operatorClient = await SignedInAsync("olga");
 
-        var post = await PostAsync(operatorClient, "/jobs?tag=tick&handler=Selected", await TokenAsync(operatorClient, "/jobs?tag=tick"),
+        var token = await TokenAsync(operatorClient, "/jobs?tag=tick");
+        var preview = await PostAsync(operatorClient, "/jobs?tag=tick&handler=Selected", token,
             ("action", "cancel"), ("ids", made[0].Id.ToString()), ("ids", made[2].Id.ToString()));
+        var previewHtml = await preview.Content.ReadAsStringAsync();
+        var untouched = await Task.WhenAll(made.Select(async j => (await jobs.GetAsync(j.Id))!.State));
+        var post = await PostAsync(operatorClient, "/jobs?tag=tick&handler=Selected", token,
+            ("action", "cancel"), ("confirm", "yes"), ("ids", made[0].Id.ToString()), ("ids", made[2].Id.ToString()));
 
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Contains("2 jobs will be cancelled", previewHtml);
+        Assert.All(untouched, state => Assert.Equal(JobState.Available, state));
         Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
         Assert.Equal("/jobs?tag=tick", post.Headers.Location!.OriginalString);
         Assert.Equal([JobState.Cancelled, JobState.Available, JobState.Cancelled],

@@ -67,13 +67,13 @@ public sealed class HostProcess : IDisposable
     public static HostProcess StartDashboardCommand(TestSchema schema, params string[] args) =>
         Start("Jobs.Dashboard.dll", schema, new Dictionary<string, string>(), null, args);
 
-    /// <summary>Starts another host executable copied beside the tests (a test host program), with the worker's fast heartbeat.</summary>
-    public static HostProcess StartHost(string assembly, TestSchema schema, IReadOnlyDictionary<string, string>? settings = null) =>
+    /// <summary>Starts another host executable copied beside the tests (a test host program, or a host's command with <paramref name="args"/>), with the worker's fast heartbeat.</summary>
+    public static HostProcess StartHost(string assembly, TestSchema schema, IReadOnlyDictionary<string, string>? settings = null, string[]? args = null) =>
         Start(assembly, schema, new Dictionary<string, string>
         {
             ["Jobs__Server__HeartbeatInterval"] = "00:00:00.200",
             ["Jobs__Server__ServerTimeout"] = "00:00:02",
-        }, settings);
+        }, settings, args);
 
     private static HostProcess Start(string assembly, TestSchema schema, Dictionary<string, string> defaults, IReadOnlyDictionary<string, string>? settings,
         string[]? args = null)

@@ -5,16 +5,20 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Jobs.Dashboard.Pages;
 
-/// <summary>Queues (depth, running, workers, oldest wait; pause and resume) and kinds with their limits.</summary>
+/// <summary>Queues (depth, running, workers, oldest wait; pause and resume), throughput and timings of the last hour, and kinds with their limits.</summary>
 public sealed class QueuesModel(JobsMonitor monitor, IJobClient jobs) : DashboardPage
 {
     public IReadOnlyList<QueueInfo> Queues { get; private set; } = [];
     public IReadOnlyList<KindInfo> Kinds { get; private set; } = [];
 
+    /// <summary>Attempts per minute and wait/run percentiles per queue and per kind over the last hour.</summary>
+    public StatsBreakdown? Stats { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Queues = await monitor.QueuesAsync(cancellationToken);
         Kinds = await monitor.KindsAsync(cancellationToken);
+        Stats = await monitor.StatsByQueueAndKindAsync(cancellationToken: cancellationToken);
     }
 
     public async Task<IActionResult> OnPostPauseAsync(string? queue, CancellationToken cancellationToken)

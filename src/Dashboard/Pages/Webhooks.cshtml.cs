@@ -17,7 +17,8 @@ public sealed class WebhooksModel(WebhookEndpoints endpoints) : DashboardPage
     public string DefaultSince => (Now - TimeSpan.FromDays(1)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
 
     protected override string PostPolicyFor(string? handler) =>
-        handler is "OnPostRequeueAsync" ? DashboardPolicies.Operator : DashboardPolicies.Admin;
+        // Razor Pages name a handler by its name in the form ("Requeue"), not by its method.
+        handler is "Requeue" ? DashboardPolicies.Operator : DashboardPolicies.Admin;
 
     public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
 

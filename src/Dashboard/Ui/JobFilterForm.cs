@@ -28,7 +28,7 @@ public sealed class JobFilterForm
     public string? From { get; set; }
     /// <summary>Enqueued before (UTC), as typed.</summary>
     public string? To { get; set; }
-    /// <summary>Search over args, correlation id and error text.</summary>
+    /// <summary>Search over args, correlation id and error text; also a job's id (<c>29</c>, <c>#29</c>), idempotency key or tag.</summary>
     public string? Q { get; set; }
     /// <summary>The start of the latest error: one dead-letter group.</summary>
     public string? Error { get; set; }
@@ -44,6 +44,9 @@ public sealed class JobFilterForm
 
     /// <summary>True when no criterion is set.</summary>
     public bool IsEmpty => Pairs().Count == 0;
+
+    /// <summary>True when the search is set and nothing else but a state: what the one search box sends.</summary>
+    public bool IsSearchOnly => !Blank(Q) && Pairs().All(p => p.Name is "q" or "state");
 
     /// <summary>What is wrong with the filter, or null.</summary>
     public string? Problem()

@@ -45,7 +45,8 @@ public sealed record JobFilter
     public DateTimeOffset? FinalizedTo { get; init; }
 
     /// <summary>
-    /// Only jobs whose arguments, correlation id or error text contain this text (any letter case).
+    /// Only jobs whose arguments, correlation id or error text contain this text (any letter case),
+    /// or that it names exactly: by id (<c>29</c> or <c>#29</c>), idempotency key or tag.
     /// Matching it reads the jobs' rows, so combine it with a state, kind or time range on large tables.
     /// </summary>
     public string? Search { get; init; }

@@ -101,3 +101,60 @@ public sealed partial class JobsMonitor
         return new CountResult((long)document.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble(), false) { Estimated = true };
     }
 }
+
+public sealed partial class JobsMonitor
+{
+    // A reference, so concurrent requests swap it whole (a tuple could be read half written).
+    private volatile CountsAt? _stateCounts;
+
+    private sealed record CountsAt(DateTimeOffset At, IReadOnlyList<StateCount> Counts);
+
+    /// <summary>
+    /// <see cref="CountByStateAsync(CancellationToken)"/>, answered from the last count when it is younger
+    /// than <paramref name="maxAge"/>: pages that refresh themselves every few seconds, open in many
+    /// browsers, count once per <paramref name="maxAge"/> per process.
+    /// </summary>
+    public async Task<IReadOnlyList<StateCount>> CountByStateAsync(TimeSpan maxAge, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (_stateCounts is { } last && now - last.At < maxAge && now >= last.At)
+        {
+            return last.Counts;
+        }
+        var counts = await CountByStateAsync(cancellationToken);
+        _stateCounts = new CountsAt(now, counts);
+        return counts;
+    }
+
+    /// <summary>How long a filtered list's state counts may take before the tabs go without them (they come with every page and every refresh).</summary>
+    internal TimeSpan TabsCountBudget { get; set; } = TimeSpan.FromMilliseconds(30);
+
+    /// <summary>
+    /// Jobs matching a filter per state (its own state criterion ignored), for a filtered list's
+    /// state tabs: exact while at most <see cref="CountCap"/> jobs match in all; past that, each
+    /// state's count is what was counted (a lower bound, marked not exact); when counting takes longer
+    /// than <see cref="TabsCountBudget"/>, no state has a count (null). Unfiltered lists use
+    /// <see cref="CountByStateAsync(CancellationToken)"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<StateCount>> CountByStateAsync(JobFilter filter, CancellationToken cancellationToken = default)
+    {
+        var (where, parameters) = JobFilterSql.Build(filter with { States = null });
+        parameters.Add("cap", CountCap + 1);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"set local statement_timeout = {Math.Max(1, (int)TabsCountBudget.TotalMilliseconds)}", transaction: transaction, cancellationToken: cancellationToken));
+        Dictionary<string, long> counted;
+        try
+        {
+            counted = (await connection.QueryAsync<(string State, long Jobs)>(new CommandDefinition(
+                Sql.CountByStateMatching(where), parameters, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.State, r => r.Jobs);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested)
+        {
+            return Enum.GetValues<States.JobState>().Select(s => new StateCount(s, null, false)).ToList();
+        }
+        var exact = counted.Values.Sum() <= CountCap;
+        return Enum.GetValues<States.JobState>().Select(s => new StateCount(s, counted.GetValueOrDefault(States.JobStates.ToDb(s)), exact)).ToList();
+    }
+}

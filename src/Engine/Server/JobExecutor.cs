@@ -218,7 +218,7 @@ internal sealed partial class JobExecutor(
         }
         metrics.Completed(job.Kind, job.Queue, outcome.Name, elapsed, slow);
         JobsTracing.Ended(outcome.Name, outcome.Error);
-        stats.Record(job.Queue, job.Kind, outcome.Name);
+        stats.Record(job.Queue, job.Kind, outcome.Name, job.ClaimedAt - job.ScheduledAt, elapsed);
     }
 
     private static async Task WaitQuietlyAsync(Task task)

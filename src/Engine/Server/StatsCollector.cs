@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Jobs.Engine.Monitoring;
 using Jobs.Engine.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +16,8 @@ internal sealed partial class StatsCollector(JobStore store, TimeProvider timePr
 
     private ConcurrentDictionary<StatsKey, StatsCounts> _counts = new();
 
-    public void Record(string queue, string kind, string outcome)
+    /// <summary>Counts an attempt that ended with <paramref name="outcome"/>, after waiting <paramref name="wait"/> from due to claim and running for <paramref name="run"/>.</summary>
+    public void Record(string queue, string kind, string outcome, TimeSpan wait, TimeSpan run)
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
         var key = new StatsKey(new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc), queue, kind);
@@ -32,7 +34,12 @@ internal sealed partial class StatsCollector(JobStore store, TimeProvider timePr
                 Interlocked.Increment(ref counts.Failed);
                 Interlocked.Increment(ref counts.Dead);
                 break;
+            default:
+                // Snoozed, handed back, cancelled: no attempt ended, so no times either.
+                return;
         }
+        Interlocked.Increment(ref counts.Wait[StatsHistogram.BucketOf(wait < TimeSpan.Zero ? TimeSpan.Zero : wait)]);
+        Interlocked.Increment(ref counts.Run[StatsHistogram.BucketOf(run)]);
     }
 
     public async Task RunAsync(CancellationToken stop)
@@ -62,7 +69,8 @@ internal sealed partial class StatsCollector(JobStore store, TimeProvider timePr
         try
         {
             await store.AddStatsAsync(counts.Select(c => new StatsRow(c.Key.Minute, c.Key.Queue, c.Key.Kind,
-                Volatile.Read(ref c.Value.Succeeded), Volatile.Read(ref c.Value.Failed), Volatile.Read(ref c.Value.Dead))).ToList(), cancellationToken);
+                Volatile.Read(ref c.Value.Succeeded), Volatile.Read(ref c.Value.Failed), Volatile.Read(ref c.Value.Dead),
+                Snapshot(c.Value.Wait), Snapshot(c.Value.Run))).ToList(), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -73,6 +81,11 @@ internal sealed partial class StatsCollector(JobStore store, TimeProvider timePr
                 Interlocked.Add(ref target.Succeeded, value.Succeeded);
                 Interlocked.Add(ref target.Failed, value.Failed);
                 Interlocked.Add(ref target.Dead, value.Dead);
+                for (var i = 0; i < value.Wait.Length; i++)
+                {
+                    Interlocked.Add(ref target.Wait[i], value.Wait[i]);
+                    Interlocked.Add(ref target.Run[i], value.Run[i]);
+                }
             }
         }
     }
@@ -82,13 +95,17 @@ internal sealed partial class StatsCollector(JobStore store, TimeProvider timePr
 
     private readonly record struct StatsKey(DateTime Minute, string Queue, string Kind);
 
+    private static long[] Snapshot(long[] counts) => counts.Select(c => Volatile.Read(ref c)).ToArray();
+
     private sealed class StatsCounts
     {
         public long Succeeded;
         public long Failed;
         public long Dead;
+        public readonly long[] Wait = new long[StatsHistogram.Length];
+        public readonly long[] Run = new long[StatsHistogram.Length];
     }
 }
 
-/// <summary>One row of counts for <c>job_stats</c>.</summary>
-internal sealed record StatsRow(DateTime Minute, string Queue, string Kind, long Succeeded, long Failed, long Dead);
+/// <summary>One row of counts for <c>job_stats</c>, with its wait-time and run-time histograms (<see cref="StatsHistogram"/>).</summary>
+internal sealed record StatsRow(DateTime Minute, string Queue, string Kind, long Succeeded, long Failed, long Dead, long[] Wait, long[] Run);

@@ -56,8 +56,18 @@ internal static class JobFilterSql
         Add(sql, p, filter.FinalizedTo, "j.finalized_at < @f_finalized_to", "f_finalized_to");
         if (!string.IsNullOrEmpty(filter.Search))
         {
-            sql.Append(" and (j.args::text ilike @f_search or j.correlation_id ilike @f_search or j.errors::text ilike @f_search)");
+            // Besides text inside args, correlation id and errors, the search names a job exactly:
+            // by id (29 or #29), idempotency key or tag.
+            var id = JobId(filter.Search);
+            sql.Append(" and (j.args::text ilike @f_search or j.correlation_id ilike @f_search or j.errors::text ilike @f_search")
+               .Append(" or j.idempotency_key = @f_search_exact or j.tags @> array[@f_search_exact]::text[]")
+               .Append(id is null ? ")" : " or j.id = @f_search_id)");
             p.Add("f_search", "%" + EscapeLike(filter.Search) + "%");
+            p.Add("f_search_exact", filter.Search);
+            if (id is not null)
+            {
+                p.Add("f_search_id", id.Value);
+            }
         }
         Add(sql, p, filter.LastError is null ? null : Prefix(filter.LastError, LastErrorLength),
             $"left(j.errors -> -1 ->> 'error', {LastErrorLength}) = @f_last_error", "f_last_error");
@@ -102,6 +112,11 @@ internal static class JobFilterSql
         }
         return text[..end];
     }
+
+    /// <summary>The job id a person typed (<c>29</c> or <c>#29</c>), or null when the text is not one.</summary>
+    public static long? JobId(string text) =>
+        long.TryParse(text.StartsWith('#') ? text[1..] : text, System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
 
     /// <summary>How much of the latest error message identifies a dead-letter group.</summary>
     public const int LastErrorLength = 300;

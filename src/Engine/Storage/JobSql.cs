@@ -5,7 +5,7 @@ namespace Jobs.Engine.Storage;
 /// migration (only <see cref="Migrator"/> keeps its own, for the migration table it bootstraps).
 /// Built once per process.
 /// </summary>
-internal sealed class JobSql(string s)
+internal sealed partial class JobSql(string s)
 {
     /// <summary>
     /// A time as .NET can read it: PostgreSQL holds times from 4713 BC to 294276 AD and infinities,
@@ -519,10 +519,12 @@ internal sealed class JobSql(string s)
 
     // Throughput counts from the servers, added to what other servers counted for the same minute.
     public string AddStats { get; } = $"""
-        insert into {s}.job_stats as t (minute, queue, kind, succeeded, failed, dead)
-        select * from unnest(@minutes, @queues, @kinds, @succeeded, @failed, @dead)
+        insert into {s}.job_stats as t (minute, queue, kind, succeeded, failed, dead, wait_ms, run_ms)
+        select u.minute, u.queue, u.kind, u.succeeded, u.failed, u.dead, u.wait::bigint[], u.run::bigint[]
+          from unnest(@minutes, @queues, @kinds, @succeeded, @failed, @dead, @waits, @runs) as u(minute, queue, kind, succeeded, failed, dead, wait, run)
         on conflict (minute, queue, kind) do update
-           set succeeded = t.succeeded + excluded.succeeded, failed = t.failed + excluded.failed, dead = t.dead + excluded.dead
+           set succeeded = t.succeeded + excluded.succeeded, failed = t.failed + excluded.failed, dead = t.dead + excluded.dead,
+               wait_ms = {s}.add_histograms(t.wait_ms, excluded.wait_ms), run_ms = {s}.add_histograms(t.run_ms, excluded.run_ms)
         """;
 
     public string PruneStats { get; } = $"delete from {s}.job_stats where minute < now() - @age_ms * interval '1 millisecond'";

@@ -148,6 +148,9 @@ internal sealed partial class JobStore
         command.Parameters.Add(Param("succeeded", rows.Select(r => r.Succeeded).ToArray()));
         command.Parameters.Add(Param("failed", rows.Select(r => r.Failed).ToArray()));
         command.Parameters.Add(Param("dead", rows.Select(r => r.Dead).ToArray()));
+        // Histograms travel as array literals: unnest would flatten a two-dimensional array.
+        command.Parameters.Add(Param("waits", rows.Select(r => "{" + string.Join(',', r.Wait) + "}").ToArray()));
+        command.Parameters.Add(Param("runs", rows.Select(r => "{" + string.Join(',', r.Run) + "}").ToArray()));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -1,7 +1,7 @@
 namespace Jobs.Webhooks;
 
 /// <summary>Every statement of the webhook job, by name, for one business schema (see <c>0003_webhooks.sql</c>).</summary>
-internal sealed class WebhookSql(string s)
+internal sealed partial class WebhookSql(string s)
 {
     private const string EndpointColumns =
         "e.id, e.url, e.description, e.event_types as EventTypes, e.enabled, e.disabled_reason as DisabledReason, " +

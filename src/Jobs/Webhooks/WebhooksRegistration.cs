@@ -36,6 +36,7 @@ public static class WebhooksRegistration
         services.TryAddSingleton(sp => new WebhookEndpoints(sp.GetRequiredService<WebhookStore>(), sp.GetRequiredService<WebhookSecrets>(),
             sp.GetRequiredService<WebhookAddressGuard>(), sp.GetRequiredService<IJobClient>(), sp.GetRequiredService<IOptions<WebhooksOptions>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<WebhookEndpoints>>()));
+        services.TryAddSingleton(sp => new WebhookMessages(sp.GetRequiredService<WebhookStore>()));
         services.TryAddSingleton(sp => new WebhookPublisher(sp.GetRequiredService<WebhookStore>(), sp.GetRequiredService<IJobClient>(),
             sp.GetRequiredService<ILogger<WebhookPublisher>>()));
 

@@ -12,9 +12,21 @@ public static class GatewayPeer
     public static IServiceCollection AddGateway(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<GatewayState>();
+        services.TryAddSingleton(sp =>
+        {
+            var state = new GatewayState(sp.GetRequiredService<TimeProvider>());
+            // The payment docs/api.md captures (ledger payment 42, seeded by the worker's demo command).
+            state.CreateIntent(DocsPaymentAmount, "usd", DocsPaymentIntent);
+            return state;
+        });
         return services;
     }
+
+    /// <summary>The authorized intent the examples of docs/api.md capture, there whenever the sandbox runs.</summary>
+    public const string DocsPaymentIntent = "pi_sandbox_docs_42";
+
+    /// <summary>What it authorizes: 15.00 USD, in cents.</summary>
+    public const long DocsPaymentAmount = 1500;
 
     /// <summary>Maps the gateway's routes under <c>/gateway</c>.</summary>
     public static WebApplication MapGateway(this WebApplication app)

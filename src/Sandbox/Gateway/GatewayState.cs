@@ -30,9 +30,12 @@ public sealed partial class GatewayState(TimeProvider timeProvider)
     }
 
     /// <summary>Creates an intent authorized for <paramref name="amount"/>, in <c>requires_capture</c> (what confirming a manual-capture intent with a test card gives).</summary>
-    public SandboxPaymentIntent CreateIntent(long amount, string currency = "usd")
+    /// <param name="amount">The amount authorized, in the currency's minor unit.</param>
+    /// <param name="currency">The currency.</param>
+    /// <param name="id">The intent's id; a new random one when null (the well-known intents of the docs give theirs).</param>
+    public SandboxPaymentIntent CreateIntent(long amount, string currency = "usd", string? id = null)
     {
-        var row = new IntentRow(NewId("pi"), amount, currency.ToLowerInvariant(), NewId("ch"), timeProvider.GetUtcNow().ToUnixTimeSeconds());
+        var row = new IntentRow(id ?? NewId("pi"), amount, currency.ToLowerInvariant(), NewId("ch"), timeProvider.GetUtcNow().ToUnixTimeSeconds());
         lock (_lock)
         {
             _intents.Add(row.Id, row);

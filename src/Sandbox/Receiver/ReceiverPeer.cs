@@ -5,7 +5,8 @@ namespace Jobs.Sandbox.Receiver;
 /// <summary>
 /// Webhook receivers under <c>/receiver/</c>: <c>POST /receiver/{name}</c> records the webhook
 /// (headers and raw body) and answers as scripted through <see cref="ReceiverState"/>, or as the
-/// query asks (<c>?status=503&amp;delayMs=2000&amp;retryAfter=5</c>, for demos), else 200.
+/// query asks (<c>?status=503&amp;delayMs=2000&amp;retryAfter=5</c>, or <c>?failForSeconds=120</c>: 500 until that long
+/// after its first request; for demos), else 200.
 /// <c>GET /receiver/{name}</c> lists what it received; <c>DELETE /receiver/{name}</c> forgets it.
 /// </summary>
 public static class ReceiverPeer
@@ -41,7 +42,7 @@ public static class ReceiverPeer
         var (reply, gate) = state.Arrived(new ReceivedWebhook(name, arrived, headers, body.ToArray()));
         try
         {
-            reply = FromQuery(context.Request.Query, reply);
+            reply = FromQuery(context.Request.Query, reply, state.FirstArrival(name) ?? arrived);
             await gate.WaitAsync(context.RequestAborted);
             if (reply.Delay > TimeSpan.Zero)
             {
@@ -68,7 +69,7 @@ public static class ReceiverPeer
         }
     }
 
-    private static ReceiverReply FromQuery(IQueryCollection query, ReceiverReply reply)
+    private static ReceiverReply FromQuery(IQueryCollection query, ReceiverReply reply, DateTimeOffset firstArrival)
     {
         if (int.TryParse(query["status"], CultureInfo.InvariantCulture, out var status))
         {
@@ -81,6 +82,12 @@ public static class ReceiverPeer
         if (query["retryAfter"] is { Count: > 0 } retryAfter)
         {
             reply = reply with { RetryAfter = retryAfter.ToString() };
+        }
+        // A receiver that is down for a while: 500 until this long after its first request.
+        if (int.TryParse(query["failForSeconds"], CultureInfo.InvariantCulture, out var failFor)
+            && DateTimeOffset.UtcNow - firstArrival < TimeSpan.FromSeconds(failFor))
+        {
+            reply = reply with { Status = StatusCodes.Status500InternalServerError };
         }
         return reply;
     }

@@ -72,6 +72,16 @@ public sealed class ReceiverState
         }
     }
 
+    /// <summary>When <paramref name="name"/> received its first request (since it was last reset), or null.</summary>
+    public DateTimeOffset? FirstArrival(string name)
+    {
+        var inbox = InboxOf(name);
+        lock (inbox)
+        {
+            return inbox.Received.Count > 0 ? inbox.Received[0].At : null;
+        }
+    }
+
     /// <summary>Requests to <paramref name="name"/> being answered now.</summary>
     public int InFlight(string name)
     {

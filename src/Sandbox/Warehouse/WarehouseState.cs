@@ -16,14 +16,30 @@ public sealed class WarehouseState
     private int _failuresLeft;
     private int _failureStatus;
 
-    /// <summary>A small snapshot of warehouse <c>demo</c>, id <c>sample</c>, for scripts/run.sh demos.</summary>
-    public WarehouseState() =>
+    /// <summary>
+    /// A small snapshot of warehouse <c>demo</c>, id <c>sample</c>, for scripts/run.sh demos, and one
+    /// of each of warehouses <c>WH1</c> and <c>WH2</c>, the ones docs/api.md reconciles.
+    /// </summary>
+    public WarehouseState()
+    {
         PutSnapshot("demo", "sample", $"""
             sku,quantity,counted_at
             DEMO-001,12,{DateTimeOffset.UtcNow:O}
             DEMO-002,0,{DateTimeOffset.UtcNow:O}
             DEMO-003,7,{DateTimeOffset.UtcNow:O}
             """);
+        foreach (var warehouse in DocsWarehouses)
+        {
+            PutSnapshot(warehouse, "count-1", $"""
+                sku,quantity,counted_at
+                {warehouse}-001,5,{DateTimeOffset.UtcNow:O}
+                {warehouse}-002,9,{DateTimeOffset.UtcNow:O}
+                """);
+        }
+    }
+
+    /// <summary>The warehouses the examples of docs/api.md name (the worker's demo command adds them to the stock of record).</summary>
+    public static IReadOnlyList<string> DocsWarehouses { get; } = ["WH1", "WH2"];
 
     /// <summary>Publishes (or replaces) a snapshot; the warehouse becomes known.</summary>
     public void PutSnapshot(string warehouse, string snapshotId, string csv) => PutSnapshot(warehouse, snapshotId, Encoding.UTF8.GetBytes(csv));

@@ -45,6 +45,23 @@ internal static class DemoCommand
         var published = await services.GetRequiredService<WebhookPublisher>().PublishAsync("demo.hello", new { Greeting = "hello", At = DateTimeOffset.UtcNow });
         Console.WriteLine($"demo: webhook message {published.MessageId} published to {receiver}");
 
+        // Something to requeue: a receiver that answers 500 for its first minutes, so these
+        // deliveries fail (and wait for their retry) until a newcomer requeues them.
+        var flaky = new Uri(sandbox, $"receiver/flaky?failForSeconds={FlakyFor.TotalSeconds:0}").ToString();
+        if ((await endpoints.ListAsync()).All(e => e.Url != flaky))
+        {
+            await endpoints.CreateAsync(flaky, ["demo.order"], $"flaky receiver (answers 500 for its first {FlakyFor.TotalMinutes:0} minutes)");
+        }
+        for (var i = 1; i <= 3; i++)
+        {
+            await services.GetRequiredService<WebhookPublisher>().PublishAsync("demo.order", new { Order = i, At = DateTimeOffset.UtcNow });
+        }
+        Console.WriteLine($"demo: 3 demo.order messages published to {flaky}: their deliveries fail for {FlakyFor.TotalMinutes:0} minutes; " +
+            "then requeue them (Jobs, state retrying, kind webhook.deliver, Requeue all…)");
+
+        await SeedDocsExamplesAsync(services.GetRequiredService<AppDatabase>());
+        Console.WriteLine("demo: payment 42 and warehouses WH1, WH2 are in place for the examples of docs/api.md");
+
         await jobs.EnqueueAsync(new CacheWarmArgs());
         await jobs.EnqueueAsync(new BackupArgs());
         Console.WriteLine("demo: cache.warm and backup.run enqueued");
@@ -86,6 +103,31 @@ internal static class DemoCommand
             insert into {database.Schema}.stock (warehouse, sku, quantity, updated_at)
             values ('demo', 'DEMO-001', 10, now() - interval '1 day'), ('demo', 'DEMO-002', 3, now() - interval '1 day'),
                    ('demo', 'DEMO-003', 7, now() - interval '1 day')
+            on conflict do nothing;
+            """);
+    }
+
+    /// <summary>How long the flaky receiver answers 500.</summary>
+    private static readonly TimeSpan FlakyFor = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// What the examples of docs/api.md name: ledger payment 42, authorized for 15.00 USD through the
+    /// sandbox gateway's well-known intent <c>pi_sandbox_docs_42</c> (GatewayPeer.DocsPaymentIntent), and
+    /// warehouses WH1 and WH2 with stock of record (the sandbox warehouse publishes a count of each).
+    /// Seeded once; the identity moves past 42 so later payments never collide with it.
+    /// </summary>
+    private static async Task SeedDocsExamplesAsync(AppDatabase database)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync($"""
+            insert into {database.Schema}.payment (id, payment_intent_id, currency, amount_authorized)
+            overriding system value values (42, 'pi_sandbox_docs_42', 'usd', 1500) on conflict do nothing;
+            select setval(pg_get_serial_sequence('{database.Schema}.payment', 'id'), greatest(42, (select max(id) from {database.Schema}.payment)));
+            insert into {database.Schema}.warehouse (code, name, snapshot_source)
+            values ('WH1', 'Warehouse 1 (docs)', 'http'), ('WH2', 'Warehouse 2 (docs)', 'http') on conflict do nothing;
+            insert into {database.Schema}.stock (warehouse, sku, quantity, updated_at)
+            values ('WH1', 'WH1-001', 5, now() - interval '1 day'), ('WH1', 'WH1-002', 8, now() - interval '1 day'),
+                   ('WH2', 'WH2-001', 5, now() - interval '1 day'), ('WH2', 'WH2-002', 9, now() - interval '1 day')
             on conflict do nothing;
             """);
     }

@@ -2,6 +2,9 @@ using System.Globalization;
 using Jobs.Dashboard.Ui;
 using Jobs.Engine.Client;
 using Jobs.Engine.Monitoring;
+using Jobs.Engine.States;
+using Jobs.Dashboard.Security;
+using Jobs.Webhooks;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jobs.Dashboard.Pages;
@@ -11,7 +14,7 @@ namespace Jobs.Dashboard.Pages;
 /// <see cref="JobsMonitor.PreviewCap"/>), then a confirmation that runs one set-based statement. The
 /// preview's time bounds the action, so jobs enqueued after the operator looked are left alone.
 /// </summary>
-public sealed class BulkModel(JobsMonitor monitor, IJobClient jobs) : DashboardPage
+public sealed class BulkModel(JobsMonitor monitor, IJobClient jobs, WebhookEndpoints endpoints) : DashboardPage
 {
     public JobFilterForm Filter { get; private set; } = new();
     public string Action { get; private set; } = "";
@@ -19,7 +22,36 @@ public sealed class BulkModel(JobsMonitor monitor, IJobClient jobs) : DashboardP
     public DateTimeOffset Until { get; private set; }
     public string? Problem { get; private set; }
 
-    public string Verb => Action switch { "requeue" => "Requeue", "cancel" => "Cancel", "delete" => "Delete", _ => "Act on" };
+    /// <summary>Disabled webhook endpoints the jobs to requeue deliver to.</summary>
+    public IReadOnlyList<DisabledEndpointWarning> Warnings { get; private set; } = [];
+
+    protected override string PostPolicyFor(string? handler) =>
+        handler is "EnableEndpoint" ? DashboardPolicies.Admin : PostPolicy;
+
+    /// <summary>The states an action changes (the engine's statements leave jobs in other states alone).</summary>
+    public static IReadOnlyList<JobState> StatesFor(string action) => action switch
+    {
+        "requeue" => [JobState.Scheduled, JobState.Retrying, JobState.Dead, JobState.Cancelled, JobState.Succeeded, JobState.Awaiting],
+        "cancel" => [JobState.Scheduled, JobState.Available, JobState.Running, JobState.Retrying, JobState.Awaiting],
+        _ => Enum.GetValues<JobState>(),
+    };
+
+    /// <summary>The jobs of <paramref name="filter"/> that <paramref name="action"/> would change.</summary>
+    public static JobFilter Affected(JobFilter filter, string action) =>
+        filter with { States = (filter.States ?? Enum.GetValues<JobState>()).Intersect(StatesFor(action)).ToList() };
+
+    /// <summary>How many jobs an action will change, in words: "3 jobs will be requeued".</summary>
+    public static string WillBe(CountResult count, string action)
+    {
+        var jobs = count.Exact ? $"{Format.Number(count.Jobs)} job{(count.Jobs == 1 ? "" : "s")}"
+            : count.Estimated ? $"About {Format.Number(count.Jobs)} jobs" : $"More than {Format.Number(count.Jobs)} jobs";
+        return $"{jobs} will be {Past(action).ToLowerInvariant()}";
+    }
+
+    public string Verb => VerbOf(Action);
+
+    /// <summary>An action as a button says it.</summary>
+    public static string VerbOf(string action) => action switch { "requeue" => "Requeue", "cancel" => "Cancel", "delete" => "Delete", _ => "Act on" };
 
     public string Effect => Action switch
     {
@@ -43,7 +75,24 @@ public sealed class BulkModel(JobsMonitor monitor, IJobClient jobs) : DashboardP
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
-        Count = await monitor.CountAsync(Bounded(filter, Until), cancellationToken);
+        var bounded = Bounded(filter, Until);
+        Count = await monitor.CountAsync(Affected(bounded, Action), cancellationToken);
+        if (Action == "requeue")
+        {
+            Warnings = await DisabledEndpoints.AmongAsync(Affected(bounded, Action), endpoints, monitor, cancellationToken);
+        }
+    }
+
+    /// <summary>Enables a disabled webhook endpoint from a requeue's warning (admins), then back to the preview.</summary>
+    public async Task<IActionResult> OnPostEnableEndpointAsync(long id, string? back, CancellationToken cancellationToken)
+    {
+        var to = back is { Length: > 0 } && Url.IsLocalUrl(back) ? back : "/jobs";
+        if (!await endpoints.EnableAsync(id, cancellationToken))
+        {
+            return Failed($"There is no endpoint #{id}.", to);
+        }
+        await AuditAsync("webhooks.enable", $"endpoint {id}");
+        return Done($"Enabled endpoint #{id}: its deliveries can be requeued now.", to);
     }
 
     public async Task<IActionResult> OnPostAsync(JobFilterForm filter, string? action, string? until, CancellationToken cancellationToken)

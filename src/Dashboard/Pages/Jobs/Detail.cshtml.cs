@@ -2,12 +2,13 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Jobs.Dashboard.Ui;
 using Jobs.Engine.Client;
+using Jobs.Webhooks;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jobs.Dashboard.Pages;
 
 /// <summary>One job: arguments, timings, timeline, every attempt's error with its stack; retry, run now, cancel, delete.</summary>
-public sealed class JobDetailModel(IJobClient jobs) : DashboardPage
+public sealed class JobDetailModel(IJobClient jobs, WebhookEndpoints endpoints) : DashboardPage
 {
     private static readonly JsonWriterOptions Pretty = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -15,6 +16,9 @@ public sealed class JobDetailModel(IJobClient jobs) : DashboardPage
     public string PrettyArgs { get; private set; } = "";
     public string? PrettyMetadata { get; private set; }
     public IReadOnlyList<TimelineStep> Timeline { get; private set; } = [];
+
+    /// <summary>A webhook delivery's endpoint and message, or null for other jobs.</summary>
+    public WebhookDeliveryLabel? Delivery { get; private set; }
 
     /// <summary>From due to the latest attempt's start.</summary>
     public TimeSpan? Waited => Job is { AttemptedAt: { } started, Errors.Count: 0 } ? Max0(started - Job.ScheduledAt) : null;
@@ -37,6 +41,10 @@ public sealed class JobDetailModel(IJobClient jobs) : DashboardPage
         PrettyArgs = Indent(Job.ArgsJson);
         PrettyMetadata = Job.MetadataJson is { Length: > 0 } metadata && metadata != "{}" ? Indent(metadata) : null;
         Timeline = JobTimeline.For(Job);
+        if (Job.Kind == WebhookDeliverArgs.Kind)
+        {
+            Delivery = WebhookDeliveryLabel.For(Job.Kind, Job.PartitionKey, Job.ArgsJson, (await endpoints.ListAsync(cancellationToken)).ToDictionary(e => e.Id));
+        }
         return Page();
     }
 
@@ -70,7 +78,8 @@ public sealed class JobDetailModel(IJobClient jobs) : DashboardPage
 
     private static TimeSpan Max0(TimeSpan span) => span < TimeSpan.Zero ? TimeSpan.Zero : span;
 
-    private static string Indent(string json)
+    /// <summary>JSON indented for reading (as it came when it does not parse).</summary>
+    internal static string Indent(string json)
     {
         try
         {
