@@ -46,7 +46,7 @@ public sealed partial class JobsMonitor
 
     /// <summary>
     /// Jobs in one state: exact up to <paramref name="cap"/> (default <see cref="CountCap"/>), the
-    /// planner's estimate beyond it (never below the cap). Unlike <see cref="CountByStateAsync"/> it
+    /// planner's estimate beyond it (never below the cap). Unlike <see cref="CountByStateAsync(CancellationToken)"/> it
     /// counts succeeded jobs too (a young table's statistics say 0 while its lists show jobs), and it
     /// reads only the one state's index.
     /// </summary>
