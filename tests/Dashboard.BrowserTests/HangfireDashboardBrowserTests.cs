@@ -64,6 +64,9 @@ public sealed class HangfireDashboardBrowserTests(DashboardFixture fixture)
 
         await Eventually.TrueAsync(async () => (await Jobs.GetAsync(Id(id)))!.State == JobState.Succeeded, $"job {id} to succeed");
         Assert.Equal(2, HangfireBrowserJobs.Runs(key));
+        // Hangfire's script reloads the list once the requeue answered: wait for that reload (the job
+        // has left the failed list) so that it cannot cut the next navigation short.
+        await Expect(row).ToHaveCountAsync(0);
         await page.GotoAsync($"/hangfire/jobs/details/{id}");
         await Expect(page.Locator(".state-card").First).ToContainTextAsync("Succeeded");
         await Expect(page.Locator(".job-snippet, .state-card").Filter(new() { HasText = "InvalidOperationException" }).First).ToBeVisibleAsync();
