@@ -46,11 +46,14 @@ internal sealed class Costs(NpgsqlDataSource admin)
     private async Task<Snapshot> TakeAsync()
     {
         await using var connection = await admin.OpenConnectionAsync();
-        _statements ??= await connection.ExecuteScalarAsync<bool>(
-            "select exists (select from pg_settings where name = 'shared_preload_libraries' and setting like '%pg_stat_statements%')");
-        if (_statements == true)
+        if (_statements is null)
         {
-            await connection.ExecuteAsync("create extension if not exists pg_stat_statements");
+            _statements = await connection.ExecuteScalarAsync<bool>(
+                "select exists (select from pg_settings where name = 'shared_preload_libraries' and setting like '%pg_stat_statements%')");
+            if (_statements == true)
+            {
+                await connection.ExecuteAsync("create extension if not exists pg_stat_statements");
+            }
         }
         await connection.ExecuteAsync("select pg_stat_clear_snapshot()");
         var row = await connection.QuerySingleAsync<(long, long, long)>("""
