@@ -5,8 +5,9 @@ using Npgsql;
 namespace Jobs.Engine.Storage;
 
 /// <summary>
-/// The engine's connection to PostgreSQL: one <see cref="NpgsqlDataSource"/> (a connection pool),
-/// the schema, and the notification channel.
+/// The engine's connection to PostgreSQL: its connection pools (<see cref="DataSource"/> for
+/// statements, <see cref="SessionDataSource"/> for what needs a whole session, <see cref="ReadDataSource"/>
+/// for bulk reads), the schema, and the notification channel.
 /// </summary>
 public sealed class JobsDatabase : IAsyncDisposable
 {
