@@ -31,6 +31,13 @@ public interface IJobClient
     /// </summary>
     Task<IReadOnlyList<EnqueuedJob>> EnqueueManyAsync(IReadOnlyCollection<JobRequest> requests, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="EnqueueManyAsync(IReadOnlyCollection{JobRequest}, CancellationToken)"/> for callers that cannot
+    /// await (Hangfire's client API is synchronous): the calling thread does the database I/O itself
+    /// instead of blocking on a task, which costs a spinning thread and a free pool thread per call.
+    /// </summary>
+    IReadOnlyList<EnqueuedJob> EnqueueMany(IReadOnlyCollection<JobRequest> requests);
+
     /// <summary>Enqueues many jobs in one statement inside the caller's transaction.</summary>
     Task<IReadOnlyList<EnqueuedJob>> EnqueueManyAsync(NpgsqlTransaction transaction, IReadOnlyCollection<JobRequest> requests,
         CancellationToken cancellationToken = default);
@@ -40,6 +47,9 @@ public interface IJobClient
     /// before it exists (give one as <see cref="EnqueueOptions.Id"/>). An id never used is skipped.
     /// </summary>
     Task<IReadOnlyList<long>> ReserveIdsAsync(int count, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="ReserveIdsAsync"/> on the calling thread, as <see cref="EnqueueMany"/>.</summary>
+    IReadOnlyList<long> ReserveIds(int count);
 
     /// <summary>Reads a job, or null when there is none with this id.</summary>
     Task<JobInfo?> GetAsync(long id, CancellationToken cancellationToken = default);

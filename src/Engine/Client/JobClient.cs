@@ -26,6 +26,9 @@ internal sealed class JobClient(JobStore store, JobsMetrics metrics) : IJobClien
         CancellationToken cancellationToken = default) =>
         await EnqueueAllAsync(requests, null, cancellationToken);
 
+    public IReadOnlyList<EnqueuedJob> EnqueueMany(IReadOnlyCollection<JobRequest> requests) =>
+        EnqueueAllAsync(requests, null, async: false, CancellationToken.None).GetAwaiter().GetResult();
+
     public async Task<IReadOnlyList<EnqueuedJob>> EnqueueManyAsync(NpgsqlTransaction transaction, IReadOnlyCollection<JobRequest> requests,
         CancellationToken cancellationToken = default)
     {
@@ -38,6 +41,13 @@ internal sealed class JobClient(JobStore store, JobsMetrics metrics) : IJobClien
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 10_000);
         return await store.ReserveIdsAsync(count, cancellationToken);
+    }
+
+    public IReadOnlyList<long> ReserveIds(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 10_000);
+        return store.ReserveIds(count);
     }
 
     public Task<JobInfo?> GetAsync(long id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
@@ -81,8 +91,13 @@ internal sealed class JobClient(JobStore store, JobsMetrics metrics) : IJobClien
         return results[0];
     }
 
+    private Task<EnqueuedJob[]> EnqueueAllAsync(IReadOnlyCollection<JobRequest> requests, NpgsqlTransaction? transaction,
+        CancellationToken cancellationToken) =>
+        EnqueueAllAsync(requests, transaction, async: true, cancellationToken);
+
+    // async: false completes synchronously (see JobStore.Enqueue).
     private async Task<EnqueuedJob[]> EnqueueAllAsync(IReadOnlyCollection<JobRequest> requests, NpgsqlTransaction? transaction,
-        CancellationToken cancellationToken)
+        bool async, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0)
@@ -90,7 +105,7 @@ internal sealed class JobClient(JobStore store, JobsMetrics metrics) : IJobClien
             return [];
         }
         using var activity = JobsTracing.StartEnqueue(requests.First()?.Kind ?? "", requests.Count);
-        var results = await store.EnqueueAsync(requests, transaction, cancellationToken);
+        var results = async ? await store.EnqueueAsync(requests, transaction, cancellationToken) : store.Enqueue(requests);
         metrics.Enqueued(requests, results);
         if (activity is not null && results.Length == 1)
         {

@@ -26,7 +26,11 @@ internal sealed partial class JobSql(string s)
 
     // The client validates before it calls, so it goes straight to the insert (enqueue_many validates
     // the same rules again for SQL callers, at a cost a bulk enqueue notices).
-    public string InsertJobs { get; } = $"select ids, created from {s}.insert_jobs(@jobs::jsonb)";
+    // @notify is false when the insert is its own transaction: its wake-ups then go out after it
+    // committed, through Wake, so that enqueues do not serialize on NOTIFY's commit lock (migration 0013).
+    public string InsertJobs { get; } = $"select ids, created, wake from {s}.insert_jobs(@jobs::jsonb, @notify)";
+
+    public string Wake { get; } = $"select count(pg_notify('{s}_events', w)) from unnest(@wake) as w";
 
     // Claims unlimited jobs of one queue. The inner select locks the rows it picks and skips rows
     // another claimer holds, so concurrent claims never hand out a job twice; `= any(array(...))`

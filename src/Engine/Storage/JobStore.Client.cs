@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dapper;
 using Jobs.Engine.Client;
 using Npgsql;
@@ -7,8 +8,25 @@ namespace Jobs.Engine.Storage;
 internal sealed partial class JobStore
 {
     /// <summary>Enqueues through <c>insert_jobs</c>, on the caller's transaction when given.</summary>
-    public async Task<EnqueuedJob[]> EnqueueAsync(IReadOnlyCollection<JobRequest> requests, NpgsqlTransaction? transaction,
-        CancellationToken cancellationToken)
+    public Task<EnqueuedJob[]> EnqueueAsync(IReadOnlyCollection<JobRequest> requests, NpgsqlTransaction? transaction,
+        CancellationToken cancellationToken) =>
+        EnqueueAsync(requests, transaction, async: true, cancellationToken);
+
+    /// <summary>
+    /// The enqueue for synchronous callers: the calling thread does the I/O itself, so it neither
+    /// blocks on a task (spinning first, then waiting for a pool thread to finish the read) nor
+    /// needs a free pool thread at all.
+    /// </summary>
+    public EnqueuedJob[] Enqueue(IReadOnlyCollection<JobRequest> requests)
+    {
+        var task = EnqueueAsync(requests, null, async: false, CancellationToken.None);
+        Debug.Assert(task.IsCompleted, "A synchronous enqueue completes before it returns.");
+        return task.GetAwaiter().GetResult();
+    }
+
+    // async: false runs every call synchronously (the Npgsql pattern), so the task returned is complete.
+    private async Task<EnqueuedJob[]> EnqueueAsync(IReadOnlyCollection<JobRequest> requests, NpgsqlTransaction? transaction,
+        bool async, CancellationToken cancellationToken)
     {
         var json = EnqueueJson.Write(requests);
         var connection = transaction?.Connection;
@@ -17,18 +35,19 @@ internal sealed partial class JobStore
             throw new ArgumentException("The transaction is no longer usable (it was committed or rolled back).", nameof(transaction));
         }
         NpgsqlConnection? owned = null;
+        NpgsqlCommand? command = null;
         try
         {
-            connection ??= owned = await DataSource.OpenConnectionAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(Sql.InsertJobs, connection, transaction);
+            connection ??= owned = async ? await DataSource.OpenConnectionAsync(cancellationToken) : DataSource.OpenConnection();
+            command = new NpgsqlCommand(Sql.InsertJobs, connection, transaction);
             command.Parameters.Add(Param("jobs", json));
-            long[] ids;
-            bool[] created;
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            // On the caller's transaction the wake-ups must go out with its commit; an enqueue of our
+            // own sends them once the insert committed (see migration 0013).
+            command.Parameters.Add(Param("notify", transaction is not null));
+            var (ids, created, wake) = async ? await ReadInsertedAsync(command, cancellationToken) : ReadInserted(command);
+            if (transaction is null && wake.Length > 0)
             {
-                await reader.ReadAsync(cancellationToken);
-                ids = reader.GetFieldValue<long[]>(0);
-                created = reader.GetFieldValue<bool[]>(1);
+                await WakeAsync(connection, wake, async, cancellationToken);
             }
             var results = new EnqueuedJob[ids.Length];
             for (var i = 0; i < ids.Length; i++)
@@ -45,10 +64,58 @@ internal sealed partial class JobStore
         }
         finally
         {
+            command?.Dispose();
             if (owned is not null)
             {
-                await owned.DisposeAsync();
+                if (async)
+                {
+                    await owned.DisposeAsync();
+                }
+                else
+                {
+                    owned.Dispose();
+                }
             }
+        }
+    }
+
+    private static async Task<(long[] Ids, bool[] Created, string[] Wake)> ReadInsertedAsync(NpgsqlCommand command,
+        CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetFieldValue<long[]>(0), reader.GetFieldValue<bool[]>(1), reader.GetFieldValue<string[]>(2));
+    }
+
+    private static (long[] Ids, bool[] Created, string[] Wake) ReadInserted(NpgsqlCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetFieldValue<long[]>(0), reader.GetFieldValue<bool[]>(1), reader.GetFieldValue<string[]>(2));
+    }
+
+    /// <summary>
+    /// Sends the wake-ups of jobs already committed. A failure here loses no job: servers that miss
+    /// the wake-up find the jobs at their next poll, so the enqueue still reports success (an error
+    /// would make its caller enqueue the jobs a second time).
+    /// </summary>
+    private async Task WakeAsync(NpgsqlConnection connection, string[] wake, bool async, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var notify = new NpgsqlCommand(Sql.Wake, connection);
+            notify.Parameters.Add(Param("wake", wake));
+            if (async)
+            {
+                await notify.ExecuteScalarAsync(cancellationToken);
+            }
+            else
+            {
+                notify.ExecuteScalar();
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException)
+        {
         }
     }
 
@@ -57,6 +124,14 @@ internal sealed partial class JobStore
         await using var command = DataSource.CreateCommand(Sql.ReserveIds);
         command.Parameters.Add(Param("count", count));
         return (long[])(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary><see cref="ReserveIdsAsync"/> on the calling thread, as <see cref="Enqueue"/>.</summary>
+    public long[] ReserveIds(int count)
+    {
+        using var command = DataSource.CreateCommand(Sql.ReserveIds);
+        command.Parameters.Add(Param("count", count));
+        return (long[])command.ExecuteScalar()!;
     }
 
     public async Task<JobInfo?> GetAsync(long id, CancellationToken cancellationToken)

@@ -54,7 +54,7 @@ internal sealed class IdReservations(IJobClient jobs, TimeProvider time)
                     _block = Math.Max(_block / 2, 1);
                 }
             }
-            var ids = jobs.ReserveIdsAsync(_block).GetAwaiter().GetResult();
+            var ids = jobs.ReserveIds(_block);
             lock (_gate)
             {
                 _ids = new Queue<long>(ids.Skip(1));

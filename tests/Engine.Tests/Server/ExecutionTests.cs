@@ -220,6 +220,29 @@ public sealed class ExecutionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Jobs_enqueued_on_a_callers_transaction_and_synchronously_wake_an_idle_server_too()
+    {
+        // The enqueue of a caller's transaction notifies with its commit; the engine's own enqueues
+        // (async and synchronous) notify once their insert committed.
+        await using var engine = await StartAsync(settings: new() { ["Jobs:Server:PollInterval"] = "00:05:00" });
+        await Task.Delay(300);
+
+        await using (var connection = await _schema.DataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var inTransaction = await engine.Client.EnqueueAsync(transaction, new RecordArgs("in a transaction"));
+            await Task.Delay(300);
+            Assert.Empty(_probe.Executions); // not before the commit
+            await transaction.CommitAsync();
+            await FinishedAsync(engine, inTransaction.Id, JobState.Succeeded);
+        }
+
+        var synchronous = engine.Client.EnqueueMany([JobRequest.Create(new RecordArgs("synchronously"))]);
+        await FinishedAsync(engine, Assert.Single(synchronous).Id, JobState.Succeeded);
+        Assert.Equal(["in a transaction", "synchronously"], _probe.Executions.Select(e => e.Tag));
+    }
+
+    [Fact]
     public async Task Requeueing_a_dead_job_gives_it_another_attempt()
     {
         await using var engine = await StartAsync(fail: o => o.MaxAttempts = 1);
