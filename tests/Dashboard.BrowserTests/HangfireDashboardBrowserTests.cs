@@ -133,6 +133,9 @@ public sealed class HangfireDashboardBrowserTests(DashboardFixture fixture)
         var job = Assert.Single(fired);
         await Eventually.TrueAsync(async () => (await Jobs.GetAsync(job))!.State == JobState.Succeeded, "the triggered job to succeed");
         Assert.Equal(1, HangfireBrowserJobs.Runs(key));
+        // Its last execution is that job, not N/A.
+        await page.GotoAsync("/hangfire/recurring");
+        await Expect(row.Locator($"a[href$='/jobs/details/{job}']")).ToBeVisibleAsync();
     }
 }
 

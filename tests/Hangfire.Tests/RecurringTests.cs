@@ -30,6 +30,13 @@ public sealed class RecurringTests : HangfireTestBase
         Assert.Equal("critical", job.Queue);
         Assert.Equal(["critical"], Probe.Of(Key).Select(r => r.What));
         Assert.Contains("\"schedule\": \"nightly-" + Key + "\"", job.MetadataJson);
+        // The trigger is the schedule's last fire, for the engine and for Hangfire's recurring jobs page.
+        var fired = (await Engine.Schedules.GetAsync("nightly-" + Key))!;
+        Assert.Equal(job.Id, fired.LastJobId);
+        Assert.NotNull(fired.LastFireAt);
+        var recurring = Storage.GetConnection().GetRecurringJobs().Single(r => r.Id == "nightly-" + Key);
+        Assert.Equal(triggered, recurring.LastJobId);
+        Assert.NotNull(recurring.LastExecution);
 
         Manager.RemoveIfExists("nightly-" + Key);
         Assert.Null(await Engine.Schedules.GetAsync("nightly-" + Key));

@@ -1,3 +1,5 @@
+using Jobs.Engine.Client;
+
 namespace Jobs.Engine.Recurring;
 
 /// <summary>
@@ -39,4 +41,12 @@ public interface IScheduleClient
 
     /// <summary>Enqueues the schedule's job now, whether paused or not, without changing its next fire. Returns the job id, or null when there is no such schedule.</summary>
     Task<long?> TriggerAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Triggers the schedule with a job its caller built (an adapter whose own API makes the job,
+    /// such as Hangfire's <c>RecurringJob.TriggerJob</c>): enqueues <paramref name="job"/> and records
+    /// it as the schedule's last fire, in one transaction, as <see cref="TriggerAsync(string, CancellationToken)"/> does.
+    /// A schedule removed meanwhile records nothing; the job is enqueued all the same. Returns its id.
+    /// </summary>
+    Task<long> TriggerAsync(string name, JobRequest job, CancellationToken cancellationToken = default);
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Jobs.Engine.Client;
 using Jobs.Engine.Storage;
 
 namespace Jobs.Engine.Recurring;
@@ -52,6 +53,13 @@ internal sealed class ScheduleClient(JobStore store, TimeProvider timeProvider) 
     {
         var row = (await store.ListSchedulesAsync(name, cancellationToken)).SingleOrDefault();
         return row is null ? null : await store.RecordTriggerAsync(name, ScheduleJobs.ForTrigger(row), cancellationToken);
+    }
+
+    public async Task<long> TriggerAsync(string name, JobRequest job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(job);
+        return await store.RecordTriggerAsync(name, job, cancellationToken);
     }
 
     /// <summary>Checks a schedule, throwing <see cref="ArgumentException"/> that names the schedule and the problem.</summary>

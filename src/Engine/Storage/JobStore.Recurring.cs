@@ -123,7 +123,7 @@ internal sealed partial class JobStore
     public Task<bool> RemoveScheduleAsync(string name, CancellationToken cancellationToken) =>
         ExecuteOneAsync(Sql.RemoveSchedule, new { name }, cancellationToken);
 
-    public async Task<long?> RecordTriggerAsync(string name, JobRequest request, CancellationToken cancellationToken)
+    public async Task<long> RecordTriggerAsync(string name, JobRequest request, CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

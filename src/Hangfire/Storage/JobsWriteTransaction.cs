@@ -129,7 +129,19 @@ internal sealed class JobsWriteTransaction(JobsStorageConnection connection) : J
 
         if (requests.Count > 0)
         {
-            JobsStorageConnection.Wait(storage.Engine.Jobs.EnqueueManyAsync(requests));
+            // A job Hangfire's recurring job manager triggered (TriggerJob names it the recurring job's
+            // last job in this transaction) is the schedule's trigger: its last fire shows it.
+            var triggers = TriggeredSchedules();
+            var triggered = requests.Where(r => r.Options?.Id is { } id && triggers.ContainsKey(id)).ToList();
+            var plain = requests.Except(triggered).ToList();
+            if (plain.Count > 0)
+            {
+                storage.Engine.Jobs.EnqueueMany(plain);
+            }
+            foreach (var request in triggered)
+            {
+                JobsStorageConnection.Wait(storage.Engine.Schedules.TriggerAsync(triggers[request.Options!.Id!.Value], request));
+            }
             foreach (var (job, _) in created)
             {
                 connection.TryTakePending(job.Id, out _);
@@ -147,6 +159,20 @@ internal sealed class JobsWriteTransaction(JobsStorageConnection connection) : J
         {
             JobsStorageConnection.Wait(storage.Engine.Schedules.RemoveAsync(name));
         }
+    }
+
+    /// <summary>The recurring jobs this transaction names a last job for, by that job's id.</summary>
+    private Dictionary<long, string> TriggeredSchedules()
+    {
+        var triggers = new Dictionary<long, string>();
+        foreach (var (name, fields) in _recurring)
+        {
+            if (fields.GetValueOrDefault("LastJobId") is { } lastJob && HangfireIds.TryParse(lastJob) is { } id)
+            {
+                triggers[id] = name;
+            }
+        }
+        return triggers;
     }
 
     private static void CheckStateChange(long id, IState state)
