@@ -7,7 +7,8 @@ using Jobs.Engine.Client;
 namespace Jobs.Engine.Storage;
 
 /// <summary>
-/// Writes job requests as the JSON array <c>insert_jobs</c> takes. Options are checked first, so
+/// Writes job requests as the JSON array <c>insert_jobs</c> takes (and one job as its element, for
+/// <see cref="JobSql.InsertJob"/>). Options are checked first, so
 /// a bad value fails in the caller with an <see cref="ArgumentException"/> naming it.
 /// </summary>
 internal static class EnqueueJson
@@ -28,6 +29,19 @@ internal static class EnqueueJson
                 WriteJob(writer, argsWriter, args, request, position, requests.Count, trace);
             }
             writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>One job as the element of that array (the one-job insert takes it on its own).</summary>
+    public static string WriteOne(JobRequest request)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var args = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        using (var argsWriter = new Utf8JsonWriter(args))
+        {
+            WriteJob(writer, argsWriter, args, request, 1, 1, JobsTracing.CurrentContext());
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }

@@ -32,6 +32,47 @@ internal sealed partial class JobSql(string s)
 
     public string Wake { get; } = $"select count(pg_notify('{s}_events', w)) from unnest(@wake) as w";
 
+    // One job that continues no other (most enqueues): insert_jobs' insert for one element, as one
+    // statement, without the function's validation passes and aggregates (a PL/pgSQL call costs more
+    // than the insert itself: pgbench here, one job from 10 connections, 6,700/s against 3,640/s).
+    // @job is the element insert_jobs would get, so the two read the same fields the same way. A
+    // given id the sequence never handed out inserts nothing, as does a taken idempotency key: the
+    // client then goes through insert_jobs, which names the bad id or returns the job holding the key.
+    public string InsertJob { get; } = $"""
+        insert into {s}.job as j (id, kind, queue, state, priority, args, max_attempts, limited, scheduled_at,
+                                  timeout_ms, tags, correlation_id, partition_key, idempotency_key, metadata)
+        select coalesce(r.id, nextval('{s}.job_id_seq')), r.e ->> 'kind',
+               coalesce(r.e ->> 'queue', k.queue, 'default'),
+               case when r.run_at > now() then 'scheduled' else 'available' end,
+               coalesce((r.e ->> 'priority')::numeric::smallint, k.priority, 0),
+               coalesce(case when jsonb_typeof(r.e -> 'args') = 'object' then r.e -> 'args' end, jsonb_build_object()),
+               coalesce((r.e ->> 'max_attempts')::numeric::smallint, k.max_attempts, 25),
+               coalesce(k.global_limit is not null or k.partition_limit is not null, false),
+               coalesce(r.run_at, now()),
+               (r.e ->> 'timeout_ms')::numeric::integer,
+               case when jsonb_typeof(r.e -> 'tags') = 'array' then array(select jsonb_array_elements_text(r.e -> 'tags')) end,
+               r.e ->> 'correlation_id', r.e ->> 'partition_key', r.e ->> 'idempotency_key',
+               case when jsonb_typeof(r.e -> 'metadata') = 'object' then r.e -> 'metadata' end
+          from (select e, (e ->> 'id')::bigint as id,
+                       case when jsonb_typeof(e -> 'run_at') = 'string' then (e ->> 'run_at')::timestamptz
+                            when jsonb_typeof(e -> 'delay_ms') = 'number'
+                            then now() + (e ->> 'delay_ms')::numeric * interval '1 millisecond'
+                       end as run_at
+                  from (select @job::jsonb as e) as given) r
+          left join {s}.kind k on k.kind = r.e ->> 'kind'
+         where r.id is null or r.id <= (select q.last_value from {s}.job_id_seq q)
+        on conflict (kind, idempotency_key) where idempotency_key is not null do nothing
+        returning j.id
+        """;
+
+    // The wake-up of InsertJob, sent in the same round trip: its queue (the kind's when the job names
+    // none) and, for a job given a time, the promoters too. A job that turned out not runnable (due
+    // later, or not inserted at all) only costs a server one empty claim.
+    public string WakeJob { get; } = $"""
+        select pg_notify('{s}_events', 'q:' || coalesce(@queue, (select k.queue from {s}.kind k where k.kind = @kind), 'default')),
+               case when @timed then pg_notify('{s}_events', 's') end
+        """;
+
     // Claims unlimited jobs of one queue. The inner select locks the rows it picks and skips rows
     // another claimer holds, so concurrent claims never hand out a job twice; `= any(array(...))`
     // keeps the plan an index probe per job instead of a join over the table. A paused queue yields

@@ -28,7 +28,8 @@ internal sealed partial class JobStore
     private async Task<EnqueuedJob[]> EnqueueAsync(IReadOnlyCollection<JobRequest> requests, NpgsqlTransaction? transaction,
         bool async, CancellationToken cancellationToken)
     {
-        var json = EnqueueJson.Write(requests);
+        var single = requests.Count == 1 && requests.First() is { Options.After: null } request ? request : null;
+        var json = single is null ? EnqueueJson.Write(requests) : EnqueueJson.WriteOne(single);
         var connection = transaction?.Connection;
         if (transaction is not null && connection is null)
         {
@@ -39,6 +40,16 @@ internal sealed partial class JobStore
         try
         {
             connection ??= owned = async ? await DataSource.OpenConnectionAsync(cancellationToken) : DataSource.OpenConnection();
+            if (single is not null)
+            {
+                if ((async ? await InsertOneAsync(connection, transaction, single, json, cancellationToken) : InsertOne(connection, transaction, single, json))
+                    is { } id)
+                {
+                    return [new EnqueuedJob(id, Created: true)];
+                }
+                // Nothing inserted (a taken idempotency key, an id never reserved): insert_jobs says which.
+                json = "[" + json + "]";
+            }
             command = new NpgsqlCommand(Sql.InsertJobs, connection, transaction);
             command.Parameters.Add(Param("jobs", json));
             // On the caller's transaction the wake-ups must go out with its commit; an enqueue of our
@@ -77,6 +88,40 @@ internal sealed partial class JobStore
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="JobSql.InsertJob"/> and its wake-up in one round trip. On its own transaction the
+    /// insert commits before the wake-up runs (an error barrier ends each command's implicit
+    /// transaction), so no enqueue holds NOTIFY's commit lock; on the caller's, both go with its commit.
+    /// </summary>
+    private NpgsqlBatch InsertOneBatch(NpgsqlConnection connection, NpgsqlTransaction? transaction, JobRequest request, string json)
+    {
+        var batch = new NpgsqlBatch(connection, transaction) { EnableErrorBarriers = transaction is null };
+        var insert = new NpgsqlBatchCommand(Sql.InsertJob);
+        insert.Parameters.Add(Param("job", json));
+        var wake = new NpgsqlBatchCommand(Sql.WakeJob);
+        wake.Parameters.Add(Param("queue", request.Options?.Queue));
+        wake.Parameters.Add(Param("kind", request.Kind));
+        wake.Parameters.Add(Param("timed", request.Options is { RunAt: not null } or { Delay: not null }));
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(wake);
+        return batch;
+    }
+
+    private async Task<long?> InsertOneAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, JobRequest request, string json,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = InsertOneBatch(connection, transaction, request, json);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : null;
+    }
+
+    private long? InsertOne(NpgsqlConnection connection, NpgsqlTransaction? transaction, JobRequest request, string json)
+    {
+        using var batch = InsertOneBatch(connection, transaction, request, json);
+        using var reader = batch.ExecuteReader();
+        return reader.Read() ? reader.GetInt64(0) : null;
     }
 
     private static async Task<(long[] Ids, bool[] Created, string[] Wake)> ReadInsertedAsync(NpgsqlCommand command,

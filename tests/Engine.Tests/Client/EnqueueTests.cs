@@ -39,6 +39,56 @@ public sealed class EnqueueTests : ClientTestBase
         Assert.Contains("\"source\": \"test\"", info.MetadataJson);
     }
 
+    public static TheoryData<string, EnqueueOptions?> OneJobCases => new()
+    {
+        { "no options: the kind's policy", null },
+        { "every option", new EnqueueOptions
+            {
+                Queue = "mail", Priority = 5, MaxAttempts = 3, Timeout = TimeSpan.FromSeconds(7), Tags = ["a", "b"],
+                CorrelationId = "req-1", PartitionKey = "merchant-9", Metadata = new Dictionary<string, string> { ["source"] = "test" },
+            } },
+        { "due in an hour", new EnqueueOptions { RunAt = DateTimeOffset.UtcNow.AddHours(1), Tags = [] } },
+        { "due now", new EnqueueOptions { RunAt = DateTimeOffset.UtcNow.AddMinutes(-1) } },
+        { "delayed", new EnqueueOptions { Delay = TimeSpan.FromMinutes(5), Priority = -2 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(OneJobCases))]
+    public async Task One_job_alone_is_stored_as_the_same_job_in_a_batch_would_be(string @case, EnqueueOptions? options)
+    {
+        // One job takes its own insert statement, a batch insert_jobs: both must store the same row.
+        await Schema.ExecuteAsync("insert into {s}.kind (kind, queue, priority, max_attempts, global_limit) values ('test.record', 'reports', 3, 4, 2)");
+        var request = new JobRequest("test.record", new RecordArgs(@case), options);
+
+        var alone = await Engine.Client.EnqueueAsync(request);
+        var batch = await Engine.Client.EnqueueManyAsync([request, new JobRequest("test.record", new RecordArgs("other"))]);
+
+        var rows = await Schema.QueryAsync<string>(
+            """
+            select (to_jsonb(j) - 'id' - 'created_at' - 'scheduled_at')::text
+                   || case when j.scheduled_at > now() + interval '1 minute' then ' later' else ' now' end
+              from {s}.job j where j.id = any(@ids) order by j.id
+            """, new { ids = new[] { alone.Id, batch[0].Id } });
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(rows[1], rows[0]);
+        Assert.True(alone.Created);
+    }
+
+    [Fact]
+    public async Task One_job_with_a_held_key_or_an_id_never_reserved_is_answered_as_in_a_batch()
+    {
+        var first = await Engine.Client.EnqueueAsync(new RecordArgs("first"), new EnqueueOptions { IdempotencyKey = "k-1" });
+        var again = await Engine.Client.EnqueueAsync(new RecordArgs("again"), new EnqueueOptions { IdempotencyKey = "k-1" });
+        Assert.Equal((first.Id, true), (again.Id, !again.Created));
+
+        var reserved = (await Engine.Client.ReserveIdsAsync(1))[0];
+        var named = await Engine.Client.EnqueueAsync(new RecordArgs("named"), new EnqueueOptions { Id = reserved });
+        Assert.Equal(reserved, named.Id);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            Engine.Client.EnqueueAsync(new RecordArgs("unreserved"), new EnqueueOptions { Id = reserved + 1000 }));
+        Assert.Contains($"id {reserved + 1000} was not reserved", error.Message);
+    }
+
     [Fact]
     public async Task Enqueue_without_options_uses_the_defaults()
     {
