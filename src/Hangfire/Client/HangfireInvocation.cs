@@ -14,8 +14,9 @@ internal static class HangfireInvocation
     public static HangfireJobArgs ToArgs(InvocationData data, IReadOnlyDictionary<string, string?>? parameters) => new(
         data.Type,
         data.Method,
-        SerializationHelper.Deserialize<string[]>(data.ParameterTypes) ?? [],
-        data.Arguments is null or "[]" ? [] : SerializationHelper.Deserialize<string?[]>(data.Arguments) ?? [],
+        // Plain JSON arrays of strings that Hangfire wrote: read with System.Text.Json, which costs less.
+        string.IsNullOrEmpty(data.ParameterTypes) ? [] : JsonSerializer.Deserialize<string[]>(data.ParameterTypes) ?? [],
+        data.Arguments is null or "" or "[]" ? [] : JsonSerializer.Deserialize<string?[]>(data.Arguments) ?? [],
         data.Queue,
         parameters is { Count: > 0 } ? parameters : null);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
@@ -13,9 +14,12 @@ namespace Jobs.Hangfire.Client;
 /// (<c>[AutomaticRetry]</c>: Hangfire counts retries, the engine attempts, so Attempts = n is n + 1
 /// attempts), its queue (<c>[Queue]</c>) and its display name (<c>[JobDisplayName]</c>).
 /// </summary>
-internal sealed record HangfireJobPolicy(string Kind, int MaxAttempts, string? PartitionKey, string? DisplayName)
+internal sealed record HangfireJobPolicy(string Kind, int MaxAttempts, string? PartitionKey, string? DisplayName, QueueAttribute? QueueAttribute = null)
 {
     private const int MaxPartitionKey = 200;
+
+    /// <summary>Each method's <c>[JobDisplayName]</c>, read once: attributes are read by reflection on every call otherwise.</summary>
+    private static readonly ConcurrentDictionary<MethodInfo, JobDisplayNameAttribute?> DisplayNames = new();
 
     /// <summary>
     /// The policy of a job whose type cannot be loaded here (an import from another installation):
@@ -34,18 +38,19 @@ internal sealed record HangfireJobPolicy(string Kind, int MaxAttempts, string? P
             exclusive is null ? HangfireJobArgs.Kind : ExclusiveHangfireJobArgs.Kind,
             (int)attempts,
             exclusive is null ? null : PartitionKeyFor(exclusive, job),
-            DisplayNameOf(job));
+            DisplayNameOf(job),
+            instances.OfType<QueueAttribute>().FirstOrDefault());
     }
 
     /// <summary>
-    /// The queue a job goes to when it becomes enqueued from <paramref name="stateQueue"/> (the queue
+    /// The queue the job goes to when it becomes enqueued from <paramref name="stateQueue"/> (the queue
     /// of its Enqueued state, <c>default</c> unless set): <c>[Queue]</c> wins over it, and a queue
     /// given on the job itself wins over <c>default</c>, as Hangfire's Enqueued state handler decides.
     /// </summary>
-    public static string QueueFor(Job job, IJobFilterProvider filters, string? stateQueue)
+    public string QueueFor(Job job, string? stateQueue)
     {
         var queue = stateQueue ?? global::Hangfire.States.EnqueuedState.DefaultQueue;
-        if (filters.GetFilters(job).Select(f => f.Instance).OfType<QueueAttribute>().FirstOrDefault() is { } attribute)
+        if (QueueAttribute is { } attribute)
         {
             queue = string.Format(CultureInfo.InvariantCulture, attribute.Queue, job.Args.ToArray());
         }
@@ -76,7 +81,7 @@ internal sealed record HangfireJobPolicy(string Kind, int MaxAttempts, string? P
 
     private static string? DisplayNameOf(Job job)
     {
-        if (job.Method.GetCustomAttribute<JobDisplayNameAttribute>() is not { } attribute)
+        if (DisplayNames.GetOrAdd(job.Method, m => m.GetCustomAttribute<JobDisplayNameAttribute>()) is not { } attribute)
         {
             return null;
         }

@@ -18,7 +18,7 @@ internal static class HangfireJobRequests
     public static JobRequest ForNewJob(JobsStorage storage, PendingJob pending, IState? state, AwaitingState? traversed, string? addedQueue)
     {
         var job = pending.Job;
-        var filters = storage.FilterProvider;
+        var policy = HangfireJobPolicy.For(job, storage.FilterProvider);
         var awaiting = state as AwaitingState ?? traversed;
         string queue;
         DateTimeOffset? runAt = null;
@@ -32,10 +32,10 @@ internal static class HangfireJobRequests
             switch (awaiting.NextState)
             {
                 case EnqueuedState next:
-                    queue = HangfireJobPolicy.QueueFor(job, filters, next.Queue);
+                    queue = policy.QueueFor(job, next.Queue);
                     break;
                 case ScheduledState next:
-                    queue = HangfireJobPolicy.QueueFor(job, filters, null);
+                    queue = policy.QueueFor(job, null);
                     runAt = Utc(next.EnqueueAt);
                     break;
                 default:
@@ -49,10 +49,10 @@ internal static class HangfireJobRequests
             switch (state)
             {
                 case EnqueuedState enqueued:
-                    queue = addedQueue ?? HangfireJobPolicy.QueueFor(job, filters, enqueued.Queue);
+                    queue = addedQueue ?? policy.QueueFor(job, enqueued.Queue);
                     break;
                 case ScheduledState scheduled:
-                    queue = HangfireJobPolicy.QueueFor(job, filters, null);
+                    queue = policy.QueueFor(job, null);
                     runAt = Utc(scheduled.EnqueueAt);
                     break;
                 default:
@@ -62,7 +62,6 @@ internal static class HangfireJobRequests
             }
         }
 
-        var policy = HangfireJobPolicy.For(job, filters);
         var metadata = new Dictionary<string, string>();
         if (policy.DisplayName is { } displayName)
         {

@@ -45,7 +45,7 @@ internal static class HangfireJobImport
         var sourceQueue = source.Queue ?? state.GetValueOrDefault("Queue");
         var queue = source.State == "Enqueued" || job is null
             ? sourceQueue ?? data.Queue ?? global::Hangfire.States.EnqueuedState.DefaultQueue
-            : HangfireJobPolicy.QueueFor(job, storage.FilterProvider, null);
+            : policy.QueueFor(job, null);
 
         var metadata = new Dictionary<string, string>
         {

@@ -111,7 +111,7 @@ internal static class RecurringJobs
             TimeZone = fields.GetValueOrDefault("TimeZoneId") ?? existing?.TimeZone ?? "UTC",
             Kind = policy.Kind,
             ArgsJson = JsonSerializer.Serialize(args, args.GetType(), JobJson.Options),
-            Queue = job is null ? stateQueue ?? global::Hangfire.States.EnqueuedState.DefaultQueue : HangfireJobPolicy.QueueFor(job, storage.FilterProvider, stateQueue),
+            Queue = job is null ? stateQueue ?? global::Hangfire.States.EnqueuedState.DefaultQueue : policy.QueueFor(job, stateQueue),
             MaxAttempts = policy.MaxAttempts,
             PartitionKey = policy.PartitionKey,
             Misfire = fields.GetValueOrDefault("Misfire") is { } misfire
