@@ -106,7 +106,8 @@ internal sealed partial class JobListPlan
         }
     }
 
-    public string CursorAfter(JobSummaryRow row) => Encode(SortTime is null ? [row.Id] : [row.SortKey!, row.Id]);
+    /// <summary>The cursor of the page after a row: its id, and for a time-ordered list the database's exact text of its sort time.</summary>
+    public string CursorAfter(long id, string? sortKey) => Encode(SortTime is null ? [id] : [sortKey!, id]);
 
     public static string CursorBelow(long id) => Encode([id]);
 

@@ -41,11 +41,13 @@ public sealed partial class JobsMonitor
             parameters.Add("c_floor", floor.Value);
         }
         parameters.Add("limit", query.Limit);
-        List<JobSummaryRow> rows;
+        List<JobSummary> jobs;
+        string? lastSortKey;
         try
         {
-            rows = (await connection.QueryAsync<JobSummaryRow>(new CommandDefinition(
-                Sql.ListPage(where, plan.Order, plan.SortTime), parameters, cancellationToken: cancellationToken))).ToList();
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+                Sql.ListPage(where, plan.Order, plan.SortTime), parameters, cancellationToken: cancellationToken));
+            (jobs, lastSortKey) = await JobReader.ReadSummariesAsync(reader, cancellationToken);
         }
         catch (Npgsql.PostgresException e) when (query.Cursor is not null && e.SqlState.StartsWith("22", StringComparison.Ordinal))
         {
@@ -53,14 +55,14 @@ public sealed partial class JobsMonitor
             throw new ArgumentException(ForeignCursor, nameof(query), e);
         }
 
-        if (rows.Count == query.Limit)
+        if (jobs.Count == query.Limit)
         {
-            return new JobPage(rows.Select(r => r.ToSummary()).ToList(), plan.CursorAfter(rows[^1]), plan.OrderText, null);
+            return new JobPage(jobs, plan.CursorAfter(jobs[^1].Id, lastSortKey), plan.OrderText, null);
         }
         // Fewer than asked: the end of the list, or of this page's window of ids.
         return floor is > 0
-            ? new JobPage(rows.Select(r => r.ToSummary()).ToList(), JobListPlan.CursorBelow(floor.Value), plan.OrderText, floor)
-            : new JobPage(rows.Select(r => r.ToSummary()).ToList(), null, plan.OrderText, null);
+            ? new JobPage(jobs, JobListPlan.CursorBelow(floor.Value), plan.OrderText, floor)
+            : new JobPage(jobs, null, plan.OrderText, null);
     }
 
     private const string ForeignCursor = "The cursor does not belong to this list (it was made for other filters, or altered).";

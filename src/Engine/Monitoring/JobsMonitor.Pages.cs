@@ -39,9 +39,9 @@ public sealed partial class JobsMonitor
             throw new ArgumentNullException(nameof(queue), "Available jobs are paged per queue.");
         }
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<JobRow>(new CommandDefinition(sql,
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql,
             new { state = state.ToDb(), queue, offset, limit, end = (long)offset + limit }, cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToInfo()).ToList();
+        return await JobReader.ReadInfosAsync(reader, cancellationToken);
     }
 
     /// <summary>

@@ -45,26 +45,26 @@ public static class JobsTracing
         Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } id } current ? (id, current.TraceStateString) : null;
 
     /// <summary>Starts the consumer span of one attempt, continuing the trace stored with the job; null when nobody listens.</summary>
-    internal static Activity? StartRun(Storage.ClaimedJob job)
+    internal static Activity? StartRun(Storage.ClaimedJob claim)
     {
         if (!Source.HasListeners())
         {
             return null;
         }
         var parent = default(ActivityContext);
-        if (job.MetadataJson is { } metadata && ReadTraceContext(metadata) is var (traceParent, traceState))
+        if (claim.MetadataJson is { } metadata && ReadTraceContext(metadata) is var (traceParent, traceState))
         {
             ActivityContext.TryParse(traceParent, traceState, isRemote: true, out parent);
         }
-        var activity = Source.StartActivity($"run {job.Kind}", ActivityKind.Consumer, parent);
+        var activity = Source.StartActivity($"run {claim.Job.Kind}", ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("messaging.system", "jobs");
-            activity.SetTag("job.id", job.Id);
-            activity.SetTag("job.kind", job.Kind);
-            activity.SetTag("job.queue", job.Queue);
-            activity.SetTag("job.attempt", job.Attempt);
-            if (job.CorrelationId is { } correlationId)
+            activity.SetTag("job.id", claim.Job.Id);
+            activity.SetTag("job.kind", claim.Job.Kind);
+            activity.SetTag("job.queue", claim.Job.Queue);
+            activity.SetTag("job.attempt", claim.Job.Attempt);
+            if (claim.Job.CorrelationId is { } correlationId)
             {
                 activity.SetTag("job.correlation_id", correlationId);
             }

@@ -28,17 +28,17 @@ internal sealed partial class JobExecutor(
     private const int MaxStackLength = 16_000;
 
     /// <summary>Runs the attempt to its end; returns when the handler has returned (or was abandoned and then returned).</summary>
-    public async Task RunAsync(ClaimedJob job)
+    public async Task RunAsync(ClaimedJob claim)
     {
-        var attempt = running.Start(job.Id, job.ClaimedAt);
+        var attempt = running.Start(claim.Job.Id, claim.ClaimedAt);
         var started = timeProvider.GetTimestamp();
-        metrics.Started(job.Kind, job.Queue, job.ClaimedAt - job.ScheduledAt);
-        using var activity = JobsTracing.StartRun(job);
+        metrics.Started(claim.Job.Kind, claim.Job.Queue, claim.ClaimedAt - claim.Job.ScheduledAt);
+        using var activity = JobsTracing.StartRun(claim);
         try
         {
-            using (logger.BeginScope(new JobLogScope(job)))
+            using (logger.BeginScope(new JobLogScope(claim.Job)))
             {
-                await ExecuteAsync(job, attempt, started);
+                await ExecuteAsync(claim, attempt, started);
             }
         }
         finally
@@ -47,13 +47,13 @@ internal sealed partial class JobExecutor(
         }
     }
 
-    private async Task ExecuteAsync(ClaimedJob job, RunningAttempt attempt, long started)
+    private async Task ExecuteAsync(ClaimedJob claim, RunningAttempt attempt, long started)
     {
-        if (!registry.TryGet(job.Kind, out var registration))
+        if (!registry.TryGet(claim.Job.Kind, out var registration))
         {
             var known = string.Join(", ", registry.All.Select(k => k.Kind).Order(StringComparer.Ordinal));
-            Finish(job, started, Dead(job, started, "unknown_kind",
-                $"No handler is registered for kind '{job.Kind}' on server {identity.Id} (registered: {known}). " +
+            Finish(claim, started, Dead(claim, started, "unknown_kind",
+                $"No handler is registered for kind '{claim.Job.Kind}' on server {identity.Id} (registered: {known}). " +
                 "Deploy a worker that handles it, then requeue the job.", null));
             return;
         }
@@ -61,27 +61,27 @@ internal sealed partial class JobExecutor(
         object args;
         try
         {
-            args = registration.Invoker.Bind(job.ArgsJson);
+            args = registration.Invoker.Bind(claim.ArgsJson);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
         {
-            Finish(job, started, Dead(job, started, "binding",
+            Finish(claim, started, Dead(claim, started, "binding",
                 $"The arguments do not bind to {registration.ArgsType.Name}: {e.Message}", null));
             return;
         }
 
         var server = options.Value;
-        var timeout = job.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : registration.Options.Timeout ?? server.DefaultTimeout;
+        var timeout = claim.Timeout ?? registration.Options.Timeout ?? server.DefaultTimeout;
         using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(attempt.Token, timeoutSource.Token);
         await using var scope = scopes.CreateAsyncScope();
-        JobCorrelation.CurrentId = job.CorrelationId;
-        LogStarted(logger, job.Id, job.Kind, job.Attempt);
+        JobCorrelation.CurrentId = claim.Job.CorrelationId;
+        LogStarted(logger, claim.Job.Id, claim.Job.Kind, claim.Job.Attempt);
 
         Task handler;
         try
         {
-            handler = registration.Invoker.InvokeAsync(scope.ServiceProvider, args, job.ToSnapshot(), linked.Token);
+            handler = registration.Invoker.InvokeAsync(scope.ServiceProvider, args, claim.Job, linked.Token);
         }
         catch (Exception e)
         {
@@ -98,8 +98,8 @@ internal sealed partial class JobExecutor(
             }
             if (!handler.IsCompleted)
             {
-                LogAbandoned(logger, job.Id, job.Kind, job.Attempt, server.CancellationGrace);
-                Finish(job, started, Stopped(job, registration, attempt, started, timeout, null, abandoned: true));
+                LogAbandoned(logger, claim.Job.Id, claim.Job.Kind, claim.Job.Attempt, server.CancellationGrace);
+                Finish(claim, started, Stopped(claim, registration, attempt, started, timeout, null, abandoned: true));
                 // The attempt is recorded; keep this worker busy until the handler really returns,
                 // so handlers that ignore cancellation can never pile up beyond the worker count.
                 await WaitQuietlyAsync(handler);
@@ -109,96 +109,96 @@ internal sealed partial class JobExecutor(
 
         if (handler.IsCompletedSuccessfully)
         {
-            Finish(job, started, attempt.Reason == StopReason.Lost ? Outcome.Lost : new Outcome("succeeded", Completion.Succeeded(job)));
+            Finish(claim, started, attempt.Reason == StopReason.Lost ? Outcome.Lost : new Outcome("succeeded", Completion.Succeeded(claim)));
             return;
         }
 
         var error = handler.Exception?.InnerException ?? new OperationCanceledException(linked.Token);
         var outcome = attempt.Reason != StopReason.None || timeoutSource.IsCancellationRequested
-            ? Stopped(job, registration, attempt, started, timeout, error, abandoned: false)
-            : Failed(job, registration, started, error);
-        Finish(job, started, outcome);
+            ? Stopped(claim, registration, attempt, started, timeout, error, abandoned: false)
+            : Failed(claim, registration, started, error);
+        Finish(claim, started, outcome);
     }
 
-    private Outcome Failed(ClaimedJob job, JobKindRegistration registration, long started, Exception error)
+    private Outcome Failed(ClaimedJob claim, JobKindRegistration registration, long started, Exception error)
     {
         switch (error)
         {
             case SnoozeJobException snooze:
-                LogSnoozed(logger, job.Id, job.Kind, snooze.Delay);
-                return new Outcome("snoozed", new Completion(job.Id, job.Attempt, job.ClaimedAt,
+                LogSnoozed(logger, claim.Job.Id, claim.Job.Kind, snooze.Delay);
+                return new Outcome("snoozed", new Completion(claim.Job.Id, claim.Job.Attempt, claim.ClaimedAt,
                     snooze.Delay > TimeSpan.Zero ? JobState.Scheduled : JobState.Available,
                     DelayMs: (long)snooze.Delay.TotalMilliseconds, Refund: 1));
             case PermanentJobFailureException:
-                return Dead(job, started, error.GetType().FullName!, error.Message, error);
+                return Dead(claim, started, error.GetType().FullName!, error.Message, error);
             case CancelJobException:
-                LogCancelledByHandler(logger, job.Id, job.Kind, job.Attempt, error.Message);
-                return new Outcome("cancelled", new Completion(job.Id, job.Attempt, job.ClaimedAt, JobState.Cancelled,
-                    ErrorJson: ErrorEntry(job, started, error.GetType().FullName!, error.Message, error)), error.Message);
+                LogCancelledByHandler(logger, claim.Job.Id, claim.Job.Kind, claim.Job.Attempt, error.Message);
+                return new Outcome("cancelled", new Completion(claim.Job.Id, claim.Job.Attempt, claim.ClaimedAt, JobState.Cancelled,
+                    ErrorJson: ErrorEntry(claim, started, error.GetType().FullName!, error.Message, error)), error.Message);
             case RetryJobException retry:
-                return Retry(job, registration, started, error.GetType().FullName!, error.Message, error, retry.RetryAfter);
+                return Retry(claim, registration, started, error.GetType().FullName!, error.Message, error, retry.RetryAfter);
             default:
-                return Retry(job, registration, started, error.GetType().FullName!, error.Message, error, TimeSpan.Zero);
+                return Retry(claim, registration, started, error.GetType().FullName!, error.Message, error, TimeSpan.Zero);
         }
     }
 
     /// <summary>The attempt ended because its token fired: shutdown hands back, a lost attempt writes nothing, a timeout fails.</summary>
-    private Outcome Stopped(ClaimedJob job, JobKindRegistration registration, RunningAttempt attempt, long started, TimeSpan timeout,
+    private Outcome Stopped(ClaimedJob claim, JobKindRegistration registration, RunningAttempt attempt, long started, TimeSpan timeout,
         Exception? error, bool abandoned)
     {
         switch (attempt.Reason)
         {
             case StopReason.Shutdown:
-                LogHandedBack(logger, job.Id, job.Kind, job.Attempt);
-                return new Outcome("handed_back", new Completion(job.Id, job.Attempt, job.ClaimedAt, JobState.Available, Refund: 1));
+                LogHandedBack(logger, claim.Job.Id, claim.Job.Kind, claim.Job.Attempt);
+                return new Outcome("handed_back", new Completion(claim.Job.Id, claim.Job.Attempt, claim.ClaimedAt, JobState.Available, Refund: 1));
             case StopReason.Lost:
                 return Outcome.Lost;
             default:
                 var message = abandoned
                     ? $"Timed out after {timeout} and did not stop within {options.Value.CancellationGrace} of its cancellation token firing."
                     : $"Timed out after {timeout}.";
-                return Retry(job, registration, started, "timeout", message, error, TimeSpan.Zero);
+                return Retry(claim, registration, started, "timeout", message, error, TimeSpan.Zero);
         }
     }
 
-    private Outcome Retry(ClaimedJob job, JobKindRegistration registration, long started, string type, string message,
+    private Outcome Retry(ClaimedJob claim, JobKindRegistration registration, long started, string type, string message,
         Exception? error, TimeSpan atLeast)
     {
-        if (job.Attempt >= job.MaxAttempts)
+        if (claim.Job.Attempt >= claim.Job.MaxAttempts)
         {
-            return Dead(job, started, type, message, error);
+            return Dead(claim, started, type, message, error);
         }
         var policy = registration.Options.Retry ?? options.Value.Retry;
-        var delay = policy.NextDelay(job.Attempt, Random.Shared);
+        var delay = policy.NextDelay(claim.Job.Attempt, Random.Shared);
         if (delay < atLeast)
         {
             delay = atLeast;
         }
-        LogRetrying(logger, error, job.Id, job.Kind, job.Attempt, job.MaxAttempts, delay, message);
-        return new Outcome("retrying", new Completion(job.Id, job.Attempt, job.ClaimedAt,
+        LogRetrying(logger, error, claim.Job.Id, claim.Job.Kind, claim.Job.Attempt, claim.Job.MaxAttempts, delay, message);
+        return new Outcome("retrying", new Completion(claim.Job.Id, claim.Job.Attempt, claim.ClaimedAt,
             delay > TimeSpan.Zero ? JobState.Retrying : JobState.Available,
             DelayMs: (long)delay.TotalMilliseconds,
-            ErrorJson: ErrorEntry(job, started, type, message, error)), message);
+            ErrorJson: ErrorEntry(claim, started, type, message, error)), message);
     }
 
-    private Outcome Dead(ClaimedJob job, long started, string type, string message, Exception? error)
+    private Outcome Dead(ClaimedJob claim, long started, string type, string message, Exception? error)
     {
-        LogDead(logger, error, job.Id, job.Kind, job.Attempt, message);
-        return new Outcome("dead", new Completion(job.Id, job.Attempt, job.ClaimedAt, JobState.Dead, ErrorJson: ErrorEntry(job, started, type, message, error)), message);
+        LogDead(logger, error, claim.Job.Id, claim.Job.Kind, claim.Job.Attempt, message);
+        return new Outcome("dead", new Completion(claim.Job.Id, claim.Job.Attempt, claim.ClaimedAt, JobState.Dead, ErrorJson: ErrorEntry(claim, started, type, message, error)), message);
     }
 
-    private string ErrorEntry(ClaimedJob job, long started, string type, string message, Exception? error)
+    private string ErrorEntry(ClaimedJob claim, long started, string type, string message, Exception? error)
     {
         var stack = error?.ToString();
         if (stack is { Length: > MaxStackLength })
         {
             stack = stack[..MaxStackLength] + "…";
         }
-        return ErrorJson.Write(new JobError(job.Attempt, timeProvider.GetUtcNow(), identity.Id, type, message, stack,
+        return ErrorJson.Write(new JobError(claim.Job.Attempt, timeProvider.GetUtcNow(), identity.Id, type, message, stack,
             Math.Round(timeProvider.GetElapsedTime(started).TotalMilliseconds, 3)));
     }
 
-    private void Finish(ClaimedJob job, long started, Outcome outcome)
+    private void Finish(ClaimedJob claim, long started, Outcome outcome)
     {
         var elapsed = timeProvider.GetElapsedTime(started);
         if (outcome.Completion is { } completion)
@@ -207,18 +207,18 @@ internal sealed partial class JobExecutor(
         }
         if (outcome.Name == "succeeded")
         {
-            LogSucceeded(logger, job.Id, job.Kind, job.Attempt, elapsed.TotalMilliseconds);
+            LogSucceeded(logger, claim.Job.Id, claim.Job.Kind, claim.Job.Attempt, elapsed.TotalMilliseconds);
         }
-        var threshold = registry.TryGet(job.Kind, out var registration) && registration.Options.SlowThreshold is { } own
+        var threshold = registry.TryGet(claim.Job.Kind, out var registration) && registration.Options.SlowThreshold is { } own
             ? own : options.Value.SlowJobThreshold;
         var slow = elapsed > threshold;
         if (slow)
         {
-            LogSlow(logger, job.Id, job.Kind, job.Attempt, elapsed.TotalMilliseconds, outcome.Name, threshold, true);
+            LogSlow(logger, claim.Job.Id, claim.Job.Kind, claim.Job.Attempt, elapsed.TotalMilliseconds, outcome.Name, threshold, true);
         }
-        metrics.Completed(job.Kind, job.Queue, outcome.Name, elapsed, slow);
+        metrics.Completed(claim.Job.Kind, claim.Job.Queue, outcome.Name, elapsed, slow);
         JobsTracing.Ended(outcome.Name, outcome.Error);
-        stats.Record(job.Queue, job.Kind, outcome.Name, job.ClaimedAt - job.ScheduledAt, elapsed);
+        stats.Record(claim.Job.Queue, claim.Job.Kind, outcome.Name, claim.ClaimedAt - claim.Job.ScheduledAt, elapsed);
     }
 
     private static async Task WaitQuietlyAsync(Task task)

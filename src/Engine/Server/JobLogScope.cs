@@ -1,5 +1,5 @@
 using System.Collections;
-using Jobs.Engine.Storage;
+using Jobs.Engine.Handlers;
 
 namespace Jobs.Engine.Server;
 
@@ -7,7 +7,7 @@ namespace Jobs.Engine.Server;
 /// The logging scope of a running job: every line it writes carries JobId, Kind, Attempt, Queue and
 /// CorrelationId as structured properties.
 /// </summary>
-internal sealed class JobLogScope(ClaimedJob job) : IReadOnlyList<KeyValuePair<string, object?>>
+internal sealed class JobLogScope(JobInfoSnapshot job) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public int Count => 5;
 

@@ -201,7 +201,7 @@ public sealed partial class JobServer : IHostedService, IAsyncDisposable
         var unstarted = (await Task.WhenAll(_queues.Values.Select(q => q.StopClaimingAsync()))).SelectMany(jobs => jobs).ToList();
         foreach (var job in unstarted)
         {
-            _completions.Add(new Completion(job.Id, job.Attempt, job.ClaimedAt, JobState.Available, Refund: 1));
+            _completions.Add(new Completion(job.Job.Id, job.Job.Attempt, job.ClaimedAt, JobState.Available, Refund: 1));
         }
         if (unstarted.Count > 0)
         {

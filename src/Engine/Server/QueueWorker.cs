@@ -154,7 +154,7 @@ internal sealed partial class QueueWorker
                     Interlocked.Add(ref _inFlight, claimed.Count);
                     foreach (var job in claimed)
                     {
-                        _held.Add(job.Id, job.ClaimedAt);
+                        _held.Add(job.Job.Id, job.ClaimedAt);
                         _buffer.Writer.TryWrite(job);
                     }
                 }
@@ -202,7 +202,7 @@ internal sealed partial class QueueWorker
                 {
                     // The executor handles handler failures; this is a bug in the engine. The job stays
                     // running in the database and the rescuer returns it if this server stops.
-                    LogWorkerFailed(_logger, e, job.Id);
+                    LogWorkerFailed(_logger, e, job.Job.Id);
                 }
                 Interlocked.Decrement(ref _busy);
                 var elapsed = _timeProvider.GetElapsedTime(started).Ticks;

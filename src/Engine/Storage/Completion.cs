@@ -17,5 +17,5 @@ internal readonly record struct Completion(
     short Refund = 0,
     string? ErrorJson = null)
 {
-    public static Completion Succeeded(ClaimedJob job) => new(job.Id, job.Attempt, job.ClaimedAt, JobState.Succeeded);
+    public static Completion Succeeded(ClaimedJob claim) => new(claim.Job.Id, claim.Job.Attempt, claim.ClaimedAt, JobState.Succeeded);
 }

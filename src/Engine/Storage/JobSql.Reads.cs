@@ -3,11 +3,12 @@ namespace Jobs.Engine.Storage;
 /// <summary>Reading jobs: one job, pages by state and by filter, counts, queues, kinds, servers and throughput for the dashboards.</summary>
 internal sealed partial class JobSql
 {
+    /// <summary>A job's columns, in the order <see cref="JobReader.ReadInfosAsync"/> reads them into a <see cref="Client.JobInfo"/>.</summary>
     public static readonly string JobColumns =
-        $"j.id, j.kind, j.queue, j.state, j.priority, j.args::text as args_json, j.attempt, j.max_attempts, {Readable("j.created_at")} as created_at, " +
-        $"{Readable("j.scheduled_at")} as scheduled_at, {Readable("j.attempted_at")} as attempted_at, {Readable("j.finalized_at")} as finalized_at, " +
-        "j.attempted_by as server_id, j.timeout_ms, j.tags, j.correlation_id, " +
-        "j.partition_key, j.idempotency_key, j.errors::text as errors_json, j.metadata::text as metadata_json, j.parent_id, j.continue_when";
+        $"j.id, j.kind, j.queue, j.state, j.priority, j.args::text, j.attempt, j.max_attempts, {Readable("j.created_at")}, " +
+        $"{Readable("j.scheduled_at")}, {Readable("j.attempted_at")}, {Readable("j.finalized_at")}, " +
+        "j.attempted_by, j.timeout_ms, j.tags, j.correlation_id, " +
+        "j.partition_key, j.idempotency_key, j.errors::text, j.metadata::text, j.parent_id, j.continue_when";
 
     public string GetJob { get; } = $"select {JobColumns} from {s}.job j where j.id = @id";
 
@@ -203,11 +204,12 @@ internal sealed partial class JobSql
     private static string ExactTime(string time) =>
         $"(case when isfinite({time}) then to_char({time} at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\" AD') else {time}::text end)";
 
+    /// <summary>A list row's columns, in the order <see cref="JobReader.ReadSummariesAsync"/> reads them into a <see cref="Monitoring.JobSummary"/>.</summary>
     private static readonly string ListColumns =
-        $"j.id, j.kind, j.queue, j.state, j.priority, j.attempt, j.max_attempts as maxattempts, {Readable("j.created_at")} as createdat, " +
-        $"{Readable("j.scheduled_at")} as scheduledat, {Readable("j.attempted_at")} as attemptedat, {Readable("j.finalized_at")} as finalizedat, " +
-        "j.attempted_by as serverid, j.tags, j.correlation_id as correlationid, j.partition_key as partitionkey, " +
-        "left(j.errors -> -1 ->> 'error', 300) as lasterror, left(j.args::text, 200) as argspreview";
+        $"j.id, j.kind, j.queue, j.state, j.priority, j.attempt, j.max_attempts, {Readable("j.created_at")}, " +
+        $"{Readable("j.scheduled_at")}, {Readable("j.attempted_at")}, {Readable("j.finalized_at")}, " +
+        "j.attempted_by, j.tags, j.correlation_id, j.partition_key, " +
+        "left(j.errors -> -1 ->> 'error', 300), left(j.args::text, 200)";
 
     public string MaxJobId { get; } = $"select coalesce(max(id), 0) from {s}.job";
 }

@@ -181,10 +181,10 @@ internal sealed partial class JobStore
 
     public async Task<JobInfo?> GetAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
-            Sql.GetJob, new { id }, cancellationToken: cancellationToken));
-        return row?.ToInfo();
+        await using var command = DataSource.CreateCommand(Sql.GetJob);
+        command.Parameters.Add(Param("id", id));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return (await JobReader.ReadInfosAsync(reader, cancellationToken)).SingleOrDefault();
     }
 
     /// <summary>Makes matching jobs available now (retry, requeue, run a scheduled job now); returns how many.</summary>

@@ -31,7 +31,7 @@ public sealed class ClaimTests : IAsyncLifetime
                 {
                     return mine;
                 }
-                mine.AddRange(batch.Select(j => j.Id));
+                mine.AddRange(batch.Select(j => j.Job.Id));
             }
         })));
 
@@ -84,7 +84,7 @@ public sealed class ClaimTests : IAsyncLifetime
         var order = new List<long>();
         for (var i = 0; i < 4; i++)
         {
-            order.AddRange((await store.ClaimAsync("default", 1, "s", CancellationToken.None)).Select(j => j.Id));
+            order.AddRange((await store.ClaimAsync("default", 1, "s", CancellationToken.None)).Select(j => j.Job.Id));
         }
 
         Assert.Equal([high.Id, first.Id, second.Id, low.Id], order);
