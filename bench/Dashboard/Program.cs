@@ -20,12 +20,14 @@ var connectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Jo
     ?? throw new InvalidOperationException("Set ConnectionStrings__Jobs.");
 const string EngineSchema = "dashboard_bench";
 const string AppSchema = "dashboard_bench_app";
+const string OperatorsSchema = "dashboard_bench_operators";
 var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 var environment = new Dictionary<string, string>
 {
     ["ConnectionStrings__Jobs"] = connectionString,
     ["Jobs__Schema"] = EngineSchema,
     ["App__Schema"] = AppSchema,
+    ["Operators__Schema"] = OperatorsSchema,
     ["App__Webhooks__SecretKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
     ["Dashboard__SecureCookies"] = "false",
     ["JOBS_ADMIN_PASSWORD"] = password,
@@ -36,12 +38,12 @@ await DropAsync();
 Process? dashboard = null;
 try
 {
-    // The dashboard's command line migrates both schemas and makes the operator and the key.
+    // The dashboard's command line migrates the three schemas and makes the operator and the key.
     await RunAsync(["create-admin", "bench"]);
     var key = Regex.Match(await RunAsync(["create-api-key", "--name", "bench", "--role", "operator"]), @"jobs_[0-9a-f]+_\S+").Value;
 
     var seeding = Stopwatch.StartNew();
-    await Seed.RunAsync(database, EngineSchema, AppSchema, options.Jobs);
+    await Seed.RunAsync(database, EngineSchema, AppSchema, OperatorsSchema, options.Jobs);
     Console.Error.WriteLine($"seeded {options.Jobs:N0} jobs in {seeding.Elapsed.TotalSeconds:0.0} s");
 
     var port = FreePort();
@@ -248,7 +250,7 @@ List<Call> Calls(Sample s)
 async Task DropAsync()
 {
     await using var connection = await database.OpenConnectionAsync();
-    await connection.ExecuteAsync($"drop schema if exists {EngineSchema} cascade; drop schema if exists {AppSchema} cascade;");
+    await connection.ExecuteAsync($"drop schema if exists {EngineSchema} cascade; drop schema if exists {AppSchema} cascade; drop schema if exists {OperatorsSchema} cascade;");
 }
 
 internal sealed record Call(string Surface, string Name, string Path);

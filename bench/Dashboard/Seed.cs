@@ -12,7 +12,7 @@ namespace Jobs.Dashboard.Bench;
 /// </summary>
 internal static class Seed
 {
-    public static async Task RunAsync(NpgsqlDataSource database, string schema, string app, int jobs)
+    public static async Task RunAsync(NpgsqlDataSource database, string schema, string app, string operators, int jobs)
     {
         await using var connection = await database.OpenConnectionAsync();
         await connection.ExecuteAsync($"""
@@ -32,14 +32,14 @@ internal static class Seed
             select 'schedule-' || n, '*/' || (n + 1) || ' * * * *', 'cache.warm', '{}', now() + interval '1 minute', now() - interval '1 minute',
                    (select max(id) from {{schema}}.job where kind = 'cache.warm'), true
               from generate_series(1, 12) n;
-            insert into {{schema}}.audit (at, actor, actor_kind, action, target, job_count)
+            insert into {{operators}}.audit (at, actor, actor_kind, action, target, job_count)
             select now() - g * interval '1 minute', 'operator-' || g % 5, 'operator', 'jobs.requeue', 'filter', g % 100
               from generate_series(1, 10000) g;
             """, commandTimeout: 0);
         await connection.ExecuteAsync(WebhooksSql(app), commandTimeout: 0);
         // As autovacuum would have left them: no vacuum of the seeded tables runs during the measurements.
         // One statement each: VACUUM cannot run inside the implicit transaction of a multi-statement batch.
-        string[] tables = [$"{schema}.job", $"{schema}.job_stats", $"{schema}.audit", $"{schema}.schedule", $"{app}.webhook_endpoint",
+        string[] tables = [$"{schema}.job", $"{schema}.job_stats", $"{operators}.audit", $"{schema}.schedule", $"{app}.webhook_endpoint",
             $"{app}.webhook_message", $"{app}.webhook_delivery", $"{app}.webhook_attempt", $"{app}.webhook_endpoint_hour"];
         foreach (var table in tables)
         {

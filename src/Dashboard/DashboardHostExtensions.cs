@@ -3,9 +3,9 @@ using Jobs.Dashboard.HangfireUi;
 using Jobs.Dashboard.Security;
 using Jobs.Dashboard.Ui;
 using Jobs.Engine;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Diagnostics;
 using Jobs.Hosting;
+using Jobs.Operators;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 
@@ -15,9 +15,9 @@ namespace Jobs.Dashboard;
 public static class DashboardHostExtensions
 {
     /// <summary>
-    /// The engine's client side (enqueue, steer, monitor, operator accounts, API keys, audit), the
-    /// business jobs' services (webhook endpoints; their args records, which the API checks
-    /// enqueues against), operator sign-in and API-key authentication, the pages and the API.
+    /// The engine's client side (enqueue, steer, monitor), operator accounts, API keys and the audit
+    /// log (src/Operators), the business jobs' services (webhook endpoints; their args records, which
+    /// the API checks enqueues against), operator sign-in and API-key authentication, the pages and the API.
     /// </summary>
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
@@ -25,13 +25,14 @@ public static class DashboardHostExtensions
         var services = builder.Services;
         services.AddSettings<DashboardOptions>(DashboardOptions.SectionName);
         services.AddDashboardSecurity();
+        services.AddJobsOperators();
         var jobs = services.AddJobsEngine().AddBusinessJobs();
         if (builder.Configuration.GetValue("Worker:DiagnosticJobs", true))
         {
             jobs.AddDiagnosticJobs();
         }
         // After the engine: data protection loads its key ring in a hosted service of its own, which
-        // must start after the one that migrates the schema holding the keys.
+        // must start after the engine's, which migrates the operators' schema holding the keys.
         services.AddDatabaseKeyRing();
         services.AddSingleton<IPasswordHasher<OperatorAccount>, PasswordHasher<OperatorAccount>>();
 

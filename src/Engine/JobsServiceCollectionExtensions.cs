@@ -37,10 +37,6 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<Monitoring.JobsMonitor>();
         services.TryAddSingleton<Monitoring.QueueGauges>();
         services.TryAddSingleton<JobKindCatalog>();
-        services.TryAddSingleton<Admin.OperatorAccounts>();
-        services.TryAddSingleton<Admin.OperatorSessions>();
-        services.TryAddSingleton<Admin.ApiKeys>();
-        services.TryAddSingleton<Admin.AuditLog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SchemaStartup>());
         AddMeterFactory(services);
         return new JobsBuilder(services);

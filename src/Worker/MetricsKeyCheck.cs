@@ -1,11 +1,11 @@
 using System.Net;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 
 namespace Jobs.Worker;
 
 /// <summary>
 /// The worker's <c>/metrics</c> with <see cref="WorkerOptions.MetricsRequireApiKey"/>: a scrape must
-/// present an API key of the engine's (any role, not revoked), or is answered 401. The worker has
+/// present an API key (src/Operators; any role, not revoked), or is answered 401. The worker has
 /// no sign-in of its own; the dashboard's API-key scheme checks the same keys through <see cref="ApiKeys"/>.
 /// </summary>
 internal static partial class MetricsKeyCheck

@@ -3,6 +3,7 @@ using Jobs.Engine.Diagnostics;
 using Jobs.Engine.Server;
 using Jobs.Hosting;
 using Jobs.Hosting.Health;
+using Jobs.Operators;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Worker;
@@ -10,13 +11,15 @@ namespace Jobs.Worker;
 /// <summary>The worker host's wiring, in one place.</summary>
 public static class WorkerHostExtensions
 {
-    /// <summary>Logging, health and metrics, the job server, and the handlers this worker runs.</summary>
+    /// <summary>Logging, health and metrics, the job server, the handlers this worker runs, and the API keys its /metrics may require.</summary>
     public static WebApplicationBuilder AddWorker(this WebApplicationBuilder builder)
     {
         builder.AddJobsHosting();
         builder.Services.AddSettings<WorkerOptions>(WorkerOptions.SectionName);
         var worker = builder.Configuration.GetSection(WorkerOptions.SectionName).Get<WorkerOptions>() ?? new WorkerOptions();
         var jobs = builder.Services.AddJobsServer().AddBusinessJobs();
+        // The API keys that /metrics may require (MetricsKeyCheck), and their schema migrated at start.
+        builder.Services.AddJobsOperators();
         if (worker.DiagnosticJobs)
         {
             jobs.AddDiagnosticJobs();

@@ -1,18 +1,18 @@
 using System.Collections.Concurrent;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
-using Jobs.Engine.Recurring;
 using Jobs.Engine.Diagnostics;
 using Jobs.Engine.Handlers;
+using Jobs.Engine.Recurring;
+using Jobs.Hangfire;
+using Jobs.Operators;
 using Jobs.Testing;
+using Jobs.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Jobs.Hangfire;
-using Jobs.Webhooks;
 using Microsoft.Playwright;
 
 namespace Jobs.Dashboard.BrowserTests;

@@ -5,8 +5,8 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Jobs.Dashboard.Tests.Api;
 using Jobs.Engine;
-using Jobs.Engine.Admin;
 using Jobs.Engine.States;
+using Jobs.Operators;
 using Jobs.Testing;
 using Jobs.Webhooks;
 using Microsoft.AspNetCore.Builder;
@@ -151,7 +151,7 @@ public sealed partial class DashboardObservabilityTests
     public async Task Passwords_api_keys_webhook_secrets_and_authorization_headers_never_reach_the_dashboards_output()
     {
         await using var schema = await TestSchema.CreateAsync();
-        await using var engine = await TestEngine.StartAsync(schema, server: false);
+        await using var engine = await TestEngine.StartAsync(schema, server: false, services: s => s.AddJobsOperators());
         await engine.Services.GetRequiredService<OperatorAccounts>().CreateAsync("olga",
             new PasswordHasher<OperatorAccount>().HashPassword(null!, Password), OperatorRole.Admin, "test");
         var key = (await engine.Services.GetRequiredService<ApiKeys>().CreateAsync("ops", ApiKeyRole.Operator, null, null, "test")).Key;

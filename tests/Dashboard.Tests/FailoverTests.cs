@@ -1,9 +1,9 @@
 using System.Net;
 using Dapper;
 using Jobs.Dashboard.Tests.Api;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
 using Jobs.Engine.Diagnostics;
+using Jobs.Operators;
 using Jobs.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -30,7 +30,7 @@ public sealed class FailoverTests
         await using var client = await TestEngine.StartAsync(schema, settings: new Dictionary<string, string?>
         {
             ["ConnectionStrings:Jobs"] = pair.ConnectionString,
-        }, server: false);
+        }, server: false, services: s => s.AddJobsOperators());
         var dashboardAddress = await dashboard.AddressAsync();
         var workerAddress = await worker.AddressAsync();
         await Ready(dashboardAddress, "the dashboard to be ready");

@@ -1,10 +1,10 @@
-using Hangfire;
 using System.Net;
 using System.Text.RegularExpressions;
-using Jobs.Engine.Admin;
+using Hangfire;
 using Jobs.Engine.Client;
 using Jobs.Engine.Diagnostics;
 using Jobs.Engine.States;
+using Jobs.Operators;
 using Jobs.Testing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;

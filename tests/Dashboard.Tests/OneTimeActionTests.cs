@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Jobs.Dashboard.Tests.Api;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Jobs.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -32,7 +32,7 @@ public sealed partial class OneTimeActionTests : IAsyncLifetime
     }
 
     private Task<long> AuditedAsync(string action) =>
-        _host.Schema.ScalarAsync<long>("select count(*) from {s}.audit where action = @action", new { action });
+        _host.Schema.ScalarAsync<long>("select count(*) from {ops}.audit where action = @action", new { action });
 
     [Fact]
     public async Task Rotating_a_secret_twice_with_one_form_rotates_once_and_a_reload_shows_the_secret_no_more()

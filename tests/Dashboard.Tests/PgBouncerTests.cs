@@ -1,10 +1,10 @@
 using System.Net;
 using Jobs.Dashboard.Tests.Api;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
 using Jobs.Engine.Diagnostics;
 using Jobs.Engine.States;
 using Jobs.Engine.Storage;
+using Jobs.Operators;
 using Jobs.Testing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +42,7 @@ public sealed class PgBouncerTests
         {
             ["ConnectionStrings:Jobs"] = bouncer.ConnectionString,
             ["Jobs:Pooler"] = "Transaction",
-        }, server: false);
+        }, server: false, services: s => s.AddJobsOperators());
 
         var dashboardAddress = await dashboard.AddressAsync();
         var workerAddress = await worker.AddressAsync();

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Jobs.Dashboard.Tests.Api;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Jobs.Testing;
 
 namespace Jobs.Dashboard.Tests;

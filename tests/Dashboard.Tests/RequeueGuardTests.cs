@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Jobs.Dashboard.Tests.Api;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Diagnostics;
 using Jobs.Engine.States;
+using Jobs.Operators;
 using Jobs.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 

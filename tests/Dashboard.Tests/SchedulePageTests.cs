@@ -1,7 +1,7 @@
 using System.Net;
 using Jobs.Dashboard.Tests.Api;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Recurring;
+using Jobs.Operators;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.Dashboard.Tests;

@@ -29,6 +29,7 @@ public sealed partial class SettingsReferenceTests
         ("Jobs:Recurring", typeof(Engine.Recurring.RecurringOptions)),
         ("Worker", typeof(worker::Jobs.Worker.WorkerOptions)),
         ("Dashboard", typeof(DashboardOptions)),
+        ("Operators", typeof(Jobs.Operators.OperatorsOptions)),
         ("RequestLogging", typeof(Hosting.Http.RequestLoggingOptions)),
         ("Metrics", typeof(Hosting.Metrics.MetricsOptions)),
         ("Telemetry", typeof(Hosting.Telemetry.TelemetryOptions)),

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Jobs.Testing;
@@ -14,7 +15,12 @@ public abstract class ClientTestBase : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Schema = await TestSchema.CreateAsync();
-        Engine = await TestEngine.StartAsync(Schema, server: false);
+        Engine = await TestEngine.StartAsync(Schema, server: false, services: ConfigureServices);
+    }
+
+    /// <summary>Adds to the engine host's services (what the host under test would add beside the engine).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public async Task DisposeAsync()

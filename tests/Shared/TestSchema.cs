@@ -15,6 +15,9 @@ public sealed class TestSchema : IAsyncDisposable
     /// <summary>The schema for business tables that goes with this one (dropped with it).</summary>
     public string AppSchema => Name + "_app";
 
+    /// <summary>The operators' schema that goes with this one (Operators:Schema's default; dropped with it).</summary>
+    public string OperatorsSchema => Name + "_operators";
+
     public NpgsqlDataSource DataSource => TestDatabase.DataSource;
 
     public static async Task<TestSchema> CreateAsync(bool migrate = true)
@@ -28,7 +31,7 @@ public sealed class TestSchema : IAsyncDisposable
         return schema;
     }
 
-    /// <summary>Runs a query; <c>{s}</c> in the SQL is the schema name, <c>{app}</c> the business schema.</summary>
+    /// <summary>Runs a query; <c>{s}</c> in the SQL is the schema name, <c>{app}</c> the business schema, <c>{ops}</c> the operators'.</summary>
     public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
     {
         await using var connection = await DataSource.OpenConnectionAsync();
@@ -50,9 +53,10 @@ public sealed class TestSchema : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await using var connection = await DataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync($"drop schema if exists {Name} cascade; drop schema if exists {AppSchema} cascade");
+        await connection.ExecuteAsync($"drop schema if exists {Name} cascade; drop schema if exists {AppSchema} cascade; drop schema if exists {OperatorsSchema} cascade");
     }
 
     private string Expand(string sql) =>
-        sql.Replace("{app}", AppSchema, StringComparison.Ordinal).Replace("{s}", Name, StringComparison.Ordinal);
+        sql.Replace("{app}", AppSchema, StringComparison.Ordinal).Replace("{ops}", OperatorsSchema, StringComparison.Ordinal)
+            .Replace("{s}", Name, StringComparison.Ordinal);
 }

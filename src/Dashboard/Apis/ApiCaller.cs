@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Jobs.Dashboard.Security;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
+using Jobs.Operators;
 
 namespace Jobs.Dashboard.Apis;
 

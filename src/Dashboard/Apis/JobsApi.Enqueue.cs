@@ -1,7 +1,7 @@
 using Jobs.Dashboard.Apis.Contracts;
 using Jobs.Dashboard.Security;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
+using Jobs.Operators;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jobs.Dashboard.Apis;

@@ -1,7 +1,7 @@
-using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
 using Jobs.Engine.Monitoring;
 using Jobs.Engine.Storage;
+using Jobs.Operators;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Dashboard.Apis;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Microsoft.AspNetCore.Identity;
 
 namespace Jobs.Dashboard.Cli;

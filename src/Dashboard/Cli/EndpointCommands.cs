@@ -1,5 +1,5 @@
 using System.Globalization;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Jobs.Webhooks;
 
 namespace Jobs.Dashboard.Cli;

@@ -1,5 +1,5 @@
-using Jobs.Engine.Admin;
 using Jobs.Hangfire.Import;
+using Jobs.Operators;
 
 namespace Jobs.Dashboard.Cli;
 

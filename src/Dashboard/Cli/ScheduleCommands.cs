@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Jobs.Dashboard.Apis;
 using Jobs.Dashboard.Apis.Contracts;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Recurring;
+using Jobs.Operators;
 
 namespace Jobs.Dashboard.Cli;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Jobs.Dashboard.Security;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 
 namespace Jobs.Dashboard.HangfireUi;
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Hangfire.Dashboard;
 using Jobs.Dashboard.Ui;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 
 namespace Jobs.Dashboard.HangfireUi;
 

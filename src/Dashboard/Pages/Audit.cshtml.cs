@@ -1,5 +1,5 @@
 using Jobs.Dashboard.Ui;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 
 namespace Jobs.Dashboard.Pages;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Jobs.Dashboard.Security;
 using Jobs.Dashboard.Ui;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;

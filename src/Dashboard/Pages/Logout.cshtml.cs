@@ -1,6 +1,6 @@
 using Jobs.Dashboard.Security;
 using Jobs.Dashboard.Ui;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 

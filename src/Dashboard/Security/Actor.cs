@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 
 namespace Jobs.Dashboard.Security;
 

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Jobs.Dashboard.Security;

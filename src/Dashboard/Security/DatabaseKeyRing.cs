@@ -1,17 +1,17 @@
 using System.Text;
 using System.Xml.Linq;
-using Jobs.Engine.Storage;
+using Jobs.Operators;
 using Jobs.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
-using Npgsql;
 
 namespace Jobs.Dashboard.Security;
 
 /// <summary>
-/// The data protection key ring (session, antiforgery and device cookies) in the jobs database rather
+/// The data protection key ring (session, antiforgery and device cookies) in the jobs database (the
+/// operators' schema, <see cref="DataProtectionKeys"/>) rather
 /// than in the process's memory or home folder: every dashboard instance on the database reads the
 /// same keys, so a restart, a redeploy or a second instance behind the load balancer keeps operators
 /// signed in and their forms valid. The key material is encrypted under <c>App:Webhooks:SecretKey</c>,
@@ -25,38 +25,21 @@ public static class DatabaseKeyRing
     public static IServiceCollection AddDatabaseKeyRing(this IServiceCollection services)
     {
         services.AddDataProtection().SetApplicationName(ApplicationName);
-        services.AddOptions<KeyManagementOptions>().Configure<JobsDatabase, WebhookSecrets>((options, database, secrets) =>
+        services.AddJobsOperators();
+        services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeys, WebhookSecrets>((options, keys, secrets) =>
         {
-            options.XmlRepository = new Repository(database);
+            options.XmlRepository = new Repository(keys);
             options.XmlEncryptor = new Encryptor(secrets);
         });
         return services;
     }
 
-    /// <summary>Key elements as rows. Data protection calls it synchronously and rarely (start, then about daily).</summary>
-    private sealed class Repository(JobsDatabase database) : IXmlRepository
+    /// <summary>Key elements as rows of <see cref="DataProtectionKeys"/>. Data protection calls it synchronously and rarely (start, then about daily).</summary>
+    private sealed class Repository(DataProtectionKeys keys) : IXmlRepository
     {
-        public IReadOnlyCollection<XElement> GetAllElements()
-        {
-            using var connection = database.DataSource.OpenConnection();
-            using var command = new NpgsqlCommand($"select xml from {database.Schema}.data_protection_key order by id", connection);
-            using var reader = command.ExecuteReader();
-            var elements = new List<XElement>();
-            while (reader.Read())
-            {
-                elements.Add(XElement.Parse(reader.GetString(0)));
-            }
-            return elements;
-        }
+        public IReadOnlyCollection<XElement> GetAllElements() => keys.List().Select(XElement.Parse).ToList();
 
-        public void StoreElement(XElement element, string friendlyName)
-        {
-            using var connection = database.DataSource.OpenConnection();
-            using var command = new NpgsqlCommand($"insert into {database.Schema}.data_protection_key (friendly_name, xml) values ($1, $2)", connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = friendlyName });
-            command.Parameters.Add(new NpgsqlParameter { Value = element.ToString(SaveOptions.DisableFormatting) });
-            command.ExecuteNonQuery();
-        }
+        public void StoreElement(XElement element, string friendlyName) => keys.Add(friendlyName, element.ToString(SaveOptions.DisableFormatting));
     }
 
     private static readonly byte[] Purpose = "jobs.dashboard.data-protection-key"u8.ToArray();

@@ -1,5 +1,5 @@
 using Jobs.Dashboard.Security;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Jobs.Dashboard.Security;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;

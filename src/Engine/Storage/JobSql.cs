@@ -5,7 +5,7 @@ namespace Jobs.Engine.Storage;
 /// migration (only <see cref="Migrator"/> keeps its own, for the migration table it bootstraps).
 /// Built once per process. This part holds the hot path (enqueue, claim, completion); the rest is
 /// split by concern as <see cref="JobStore"/> is: JobSql.Reads, .Operations, .Servers, .Recurring,
-/// .Maintenance, .Operators and .Console.
+/// .Maintenance and .Console. (Operator accounts, API keys and the audit log are src/Operators'.)
 /// </summary>
 internal sealed partial class JobSql(string s)
 {

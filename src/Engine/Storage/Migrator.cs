@@ -14,7 +14,12 @@ namespace Jobs.Engine.Storage;
 /// in transaction mode reaches the database) they queue on a transaction lock instead, and every
 /// pending migration commits in that one transaction.
 /// </summary>
-public sealed partial class Migrator(NpgsqlDataSource dataSource, string schema, MigrationSet migrations, ILogger<Migrator> logger, bool sessionLock = true)
+/// <remarks>
+/// A migration names its schema <c>{{schema}}</c>; one of a set run by <see cref="For"/> on another
+/// schema may also name the engine's as <c>{{engine}}</c> (to adopt tables the engine's migrations made).
+/// </remarks>
+public sealed partial class Migrator(NpgsqlDataSource dataSource, string schema, MigrationSet migrations, ILogger<Migrator> logger, bool sessionLock = true,
+    string? engineSchema = null)
 {
     /// <summary>The engine's migrations, on the engine's database and schema.</summary>
     public Migrator(JobsDatabase database, ILogger<Migrator> logger)
@@ -24,7 +29,7 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, string schema,
 
     /// <summary>A set of migrations on the engine's database (its direct connection when it has one) and another schema.</summary>
     public static Migrator For(JobsDatabase database, string schema, MigrationSet migrations, ILogger<Migrator> logger) =>
-        new(database.SessionDataSource ?? database.DataSource, schema, migrations, logger, database.SessionDataSource is not null);
+        new(database.SessionDataSource ?? database.DataSource, schema, migrations, logger, database.SessionDataSource is not null, database.Schema);
 
     /// <summary>The engine's migrations shipped with this version, in order.</summary>
     public static IReadOnlyList<Migration> All => MigrationSet.Engine.Migrations;
@@ -119,13 +124,30 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, string schema,
 
     private async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Migration migration, CancellationToken cancellationToken)
     {
-        await using (var command = new NpgsqlCommand(migration.SqlFor(schema), connection, transaction))
+        await using (var command = new NpgsqlCommand(migration.SqlFor(schema, engineSchema), connection, transaction))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await connection.ExecuteAsync(new CommandDefinition(
             $"insert into {schema}.migration (version, name, checksum) values (@Version, @Name, @Checksum)",
             migration, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// At start: applies pending migrations when <paramref name="migrate"/> is set, else throws unless
+    /// another process did, naming <paramref name="setting"/> (the one that turns migrating on).
+    /// </summary>
+    public async Task MigrateOrCheckAsync(bool migrate, string setting, CancellationToken cancellationToken)
+    {
+        if (migrate)
+        {
+            await MigrateAsync(cancellationToken);
+        }
+        else if (!await IsCurrentAsync(cancellationToken))
+        {
+            throw new InvalidOperationException(
+                $"Schema '{schema}' lacks {migrations.Name} migrations this version needs; run them ({setting}=true on one process) first.");
+        }
     }
 
     /// <summary>The highest migration version applied to the schema, or 0 when none is.</summary>
@@ -180,7 +202,8 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, string schema,
             return new Migration(int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture), name, template, checksum);
         }
 
-        /// <summary>The SQL for a schema.</summary>
-        public string SqlFor(string schema) => Template.Replace("{{schema}}", schema, StringComparison.Ordinal);
+        /// <summary>The SQL for a schema (and the engine's schema, for <c>{{engine}}</c>, when it is another).</summary>
+        public string SqlFor(string schema, string? engineSchema = null) =>
+            Template.Replace("{{schema}}", schema, StringComparison.Ordinal).Replace("{{engine}}", engineSchema ?? schema, StringComparison.Ordinal);
     }
 }

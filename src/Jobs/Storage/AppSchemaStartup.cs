@@ -15,16 +15,6 @@ internal sealed class AppSchemaStartup(AppDatabase database, IOptions<AppOptions
 
     public Task<(bool Ready, string Reason)> CheckAsync(CancellationToken cancellationToken) => migrator.CheckAsync(cancellationToken);
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        if (options.Value.MigrateOnStart)
-        {
-            await migrator.MigrateAsync(cancellationToken);
-        }
-        else if (!await migrator.IsCurrentAsync(cancellationToken))
-        {
-            throw new InvalidOperationException(
-                $"Schema '{database.Schema}' lacks business migrations this version needs; run them (App:MigrateOnStart=true on one process) first.");
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        migrator.MigrateOrCheckAsync(options.Value.MigrateOnStart, "App:MigrateOnStart", cancellationToken);
 }

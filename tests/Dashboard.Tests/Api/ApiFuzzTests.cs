@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using Dapper;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
 using Jobs.Engine.Diagnostics;
 using Jobs.Engine.Handlers;
+using Jobs.Operators;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,8 @@
 using System.Net;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
 using Jobs.Engine.Diagnostics;
 using Jobs.Engine.States;
+using Jobs.Operators;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.Dashboard.Tests.Api;

@@ -1,4 +1,4 @@
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.Dashboard.Tests.Api;

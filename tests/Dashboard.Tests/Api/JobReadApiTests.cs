@@ -1,7 +1,7 @@
 using System.Net;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Client;
 using Jobs.Engine.Diagnostics;
+using Jobs.Operators;
 
 namespace Jobs.Dashboard.Tests.Api;
 

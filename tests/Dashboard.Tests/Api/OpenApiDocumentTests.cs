@@ -13,7 +13,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     [Fact]
     public async Task The_document_describes_every_route_and_the_bearer_scheme()
     {
-        using var api = _host.Client(await _host.CreateKeyAsync(Engine.Admin.ApiKeyRole.Producer));
+        using var api = _host.Client(await _host.CreateKeyAsync(global::Jobs.Operators.ApiKeyRole.Producer));
 
         var response = await api.GetAsync("/openapi/v1.json");
 

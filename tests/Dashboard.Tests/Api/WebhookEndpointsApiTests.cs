@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Jobs.Engine.Admin;
 using Jobs.Engine.States;
+using Jobs.Operators;
 
 namespace Jobs.Dashboard.Tests.Api;
 
@@ -47,7 +47,7 @@ public sealed class WebhookEndpointsApiTests : ApiTest
         // Stored encrypted: the clear secret is nowhere in the row.
         var stored = await Host.Schema.ScalarAsync<byte[]>("select secret from {app}.webhook_endpoint where id = @id", new { id });
         Assert.DoesNotContain(secret, Encoding.UTF8.GetString(stored));
-        Assert.Contains("webhooks.create", await Host.Schema.ScalarAsync<string>("select string_agg(action, ',') from {s}.audit"));
+        Assert.Contains("webhooks.create", await Host.Schema.ScalarAsync<string>("select string_agg(action, ',') from {ops}.audit"));
     }
 
     [Theory]

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.Dashboard.Tests.Security;

@@ -1,11 +1,11 @@
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Jobs.Testing;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -39,10 +39,14 @@ public sealed class KestrelDashboard : IAsyncDisposable
     public Uri Address { get; }
     public IServiceProvider Services => _factory.Services;
 
-    /// <summary>Starts a dashboard on a fresh schema, or (with <paramref name="sharing"/>) as a second instance on another one's schema.</summary>
-    public static async Task<KestrelDashboard> StartAsync(IReadOnlyDictionary<string, string>? settings = null, KestrelDashboard? sharing = null)
+    /// <summary>
+    /// Starts a dashboard on a fresh schema, or (with <paramref name="sharing"/>) as a second instance on another
+    /// one's schema, or on <paramref name="existing"/>, which the caller keeps and disposes.
+    /// </summary>
+    public static async Task<KestrelDashboard> StartAsync(IReadOnlyDictionary<string, string>? settings = null, KestrelDashboard? sharing = null,
+        TestSchema? existing = null)
     {
-        var schema = sharing?.Schema ?? await TestSchema.CreateAsync(migrate: false);
+        var schema = sharing?.Schema ?? existing ?? await TestSchema.CreateAsync(migrate: false);
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         var logs = new CapturedLogs();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -61,7 +65,7 @@ public sealed class KestrelDashboard : IAsyncDisposable
         factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         factory.StartServer(); // migrates the schema
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new KestrelDashboard(schema, sharing is null, factory, time, new Uri(address), logs);
+        return new KestrelDashboard(schema, sharing is null && existing is null, factory, time, new Uri(address), logs);
     }
 
     public async Task<long> CreateOperatorAsync(string username, OperatorRole role = OperatorRole.Admin) =>

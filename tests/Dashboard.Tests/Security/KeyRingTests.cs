@@ -37,7 +37,7 @@ public sealed class KeyRingTests : IAsyncLifetime
         // The antiforgery token the first instance put in its form passes the second's check.
         var signOut = await DashboardForms.PostAsync(elsewhere.Http, "/logout", token);
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
-        Assert.Equal("signed out", await _first.Schema.ScalarAsync<string>("select end_reason from {s}.operator_session"));
+        Assert.Equal("signed out", await _first.Schema.ScalarAsync<string>("select end_reason from {ops}.operator_session"));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class KeyRingTests : IAsyncLifetime
         using var browser = _first.BehindTlsProxy();
         await browser.SignInAsync("admin", KestrelDashboard.Password);
 
-        var rows = await _first.Schema.QueryAsync<string>("select xml from {s}.data_protection_key");
+        var rows = await _first.Schema.QueryAsync<string>("select xml from {ops}.data_protection_key");
         Assert.NotEmpty(rows);
         Assert.All(rows, xml =>
         {

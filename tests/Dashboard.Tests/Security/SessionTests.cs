@@ -1,5 +1,5 @@
 using System.Net;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 
 namespace Jobs.Dashboard.Tests.Security;
 
@@ -57,7 +57,7 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
         await AssertSignedOutAsync(thief);
         await AssertSignedOutAsync(browser);
-        Assert.Equal("signed out", await _host.Schema.ScalarAsync<string>("select end_reason from {s}.operator_session"));
+        Assert.Equal("signed out", await _host.Schema.ScalarAsync<string>("select end_reason from {ops}.operator_session"));
         // Signing in again starts a new session; the old one stays ended.
         using var again = await SignedInAsync("admin");
         await AssertSignedOutAsync(thief);
@@ -83,7 +83,7 @@ public sealed class SessionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/")).StatusCode);
         Assert.Equal(["disabled", "password changed", "password changed"],
-            (await _host.Schema.QueryAsync<string>("select end_reason from {s}.operator_session where end_reason is not null order by end_reason")).ToList());
+            (await _host.Schema.QueryAsync<string>("select end_reason from {ops}.operator_session where end_reason is not null order by end_reason")).ToList());
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class SessionTests : IAsyncLifetime
             _host.Time.Advance(TimeSpan.FromMinutes(40));
             Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/")).StatusCode);
         }
-        Assert.Equal(1L, await _host.Schema.ScalarAsync<long>("select count(*) from {s}.operator_session where ended_at is null"));
+        Assert.Equal(1L, await _host.Schema.ScalarAsync<long>("select count(*) from {ops}.operator_session where ended_at is null"));
 
         _host.Time.Advance(TimeSpan.FromMinutes(61));
 

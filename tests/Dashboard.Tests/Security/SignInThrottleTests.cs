@@ -1,5 +1,5 @@
 using System.Net;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.Dashboard.Tests.Security;

@@ -1,7 +1,7 @@
 using Jobs.Dashboard.Security;
 using Jobs.Dashboard.Ui;
-using Jobs.Engine.Admin;
 using Jobs.Engine.Handlers;
+using Jobs.Operators;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Jobs.Dashboard.Security;
 using Jobs.Dashboard.Ui;
-using Jobs.Engine.Admin;
+using Jobs.Operators;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;

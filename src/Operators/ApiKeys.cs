@@ -1,16 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using Jobs.Engine.Storage;
+using Jobs.Engine;
+using Jobs.Operators.Storage;
 
-namespace Jobs.Engine.Admin;
+namespace Jobs.Operators;
 
 /// <summary>
 /// API keys for applications that use the HTTP API. A key reads <c>jobs_{prefix}_{secret}</c>: the
 /// prefix finds it, and only the SHA-256 of the whole key is stored, compared in constant time. The
 /// key is returned once, by <see cref="CreateAsync"/>.
 /// </summary>
-public sealed class ApiKeys(JobsDatabase database)
+public sealed class ApiKeys(OperatorsDatabase database)
 {
     private const string Scheme = "jobs_";
 

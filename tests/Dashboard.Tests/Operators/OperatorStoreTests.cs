@@ -1,12 +1,28 @@
-using Jobs.Engine.Admin;
+using Jobs.Engine.Client;
 using Jobs.Engine.Storage;
+using Jobs.Operators;
 using Jobs.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Jobs.Engine.Tests.Admin;
+namespace Jobs.Dashboard.Tests.Operators;
 
-public sealed class AdminStoreTests : ClientTestBase
+/// <summary>The operator stores on their own schema, through <c>AddJobsOperators</c> on a bare engine host.</summary>
+public sealed class OperatorStoreTests : IAsyncLifetime
 {
+    private TestSchema Schema { get; set; } = null!;
+    private TestEngine Engine { get; set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Schema = await TestSchema.CreateAsync();
+        Engine = await TestEngine.StartAsync(Schema, server: false, services: s => s.AddJobsOperators());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Engine.DisposeAsync();
+        await Schema.DisposeAsync();
+    }
 
     [Fact]
     public async Task Operator_names_are_unique_and_checked()
@@ -47,7 +63,7 @@ public sealed class AdminStoreTests : ClientTestBase
         var created = await keys.CreateAsync("billing app", ApiKeyRole.Producer, ["payment.capture"], null, "admin");
 
         var authenticated = await keys.AuthenticateAsync(created.Key);
-        var stored = await Schema.QueryAsync<string>("select row_to_json(k)::text from {s}.api_key k");
+        var stored = await Schema.QueryAsync<string>("select row_to_json(k)::text from {ops}.api_key k");
 
         Assert.Equal(("billing app", ApiKeyRole.Producer), (authenticated!.Name, authenticated.Role));
         Assert.True(authenticated.Allows("payment.capture", "default"));
@@ -75,22 +91,27 @@ public sealed class AdminStoreTests : ClientTestBase
     }
 
     [Fact]
-    public async Task An_audit_record_in_a_transaction_exists_only_if_the_transaction_commits()
+    public async Task An_audit_record_in_the_transaction_of_an_enqueue_commits_or_rolls_back_with_it()
     {
+        // The audit table is in the operators' schema, the job in the engine's: one database, one transaction.
         var audit = Engine.Services.GetRequiredService<AuditLog>();
         await using var connection = await Engine.Services.GetRequiredService<JobsDatabase>().DataSource.OpenConnectionAsync();
 
         await using (var rolledBack = await connection.BeginTransactionAsync())
         {
-            await audit.RecordAsync(rolledBack, new AuditEntry("app (abc)", "api_key", "jobs.enqueue", "job 1", 1));
+            var job = (await Engine.Client.EnqueueManyAsync(rolledBack, [new JobRequest("test.record", new { n = 1 })]))[0];
+            await audit.RecordAsync(rolledBack, new AuditEntry("app (abc)", "api_key", "jobs.enqueue", $"job {job.Id}", 1));
             await rolledBack.RollbackAsync();
         }
+        long committedId;
         await using (var committed = await connection.BeginTransactionAsync())
         {
-            await audit.RecordAsync(committed, new AuditEntry("app (abc)", "api_key", "jobs.enqueue", "job 2", 1));
+            committedId = (await Engine.Client.EnqueueManyAsync(committed, [new JobRequest("test.record", new { n = 2 })]))[0].Id;
+            await audit.RecordAsync(committed, new AuditEntry("app (abc)", "api_key", "jobs.enqueue", $"job {committedId}", 1));
             await committed.CommitAsync();
         }
 
-        Assert.Equal(["job 2"], (await audit.ListAsync()).Select(r => r.Target));
+        Assert.Equal([$"job {committedId}"], (await audit.ListAsync()).Select(r => r.Target));
+        Assert.Equal([committedId], await Schema.QueryAsync<long>("select id from {s}.job"));
     }
 }

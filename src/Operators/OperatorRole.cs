@@ -1,4 +1,4 @@
-namespace Jobs.Engine.Admin;
+namespace Jobs.Operators;
 
 /// <summary>What an operator may do. Each role includes the ones before it.</summary>
 public enum OperatorRole

@@ -1,7 +1,10 @@
-namespace Jobs.Engine.Storage;
+namespace Jobs.Operators.Storage;
 
-/// <summary>Operator accounts, their sessions, API keys and the audit log (used by the dashboard host).</summary>
-internal sealed partial class JobSql
+/// <summary>
+/// The operator tables' SQL, by name, for one schema: accounts, their sessions, API keys, the audit
+/// log and the dashboard's key ring. Every statement Operators runs is here or in a migration.
+/// </summary>
+internal sealed class OperatorSql(string s)
 {
     private const string OperatorColumns =
         "id, username, password_hash as passwordhash, role, created_at as createdat, created_by as createdby, disabled_at as disabledat, " +
@@ -107,4 +110,9 @@ internal sealed partial class JobSql
         select id, at, actor, actor_kind as actorkind, action, target, job_count as jobcount, details::text as details
           from {s}.audit where @before is null or id < @before order by id desc limit @limit
         """;
+
+    // The dashboard's data protection key ring (DatabaseKeyRing): rows are only added, read in order.
+    public string ListDataProtectionKeys { get; } = $"select xml from {s}.data_protection_key order by id";
+
+    public string AddDataProtectionKey { get; } = $"insert into {s}.data_protection_key (friendly_name, xml) values (@name, @xml)";
 }

@@ -1,14 +1,14 @@
 using Dapper;
-using Jobs.Engine.Storage;
+using Jobs.Operators.Storage;
 using Npgsql;
 
-namespace Jobs.Engine.Admin;
+namespace Jobs.Operators;
 
 /// <summary>
-/// Operator accounts: storage only. Passwords are hashed and checked by the host (the engine never
-/// sees one); the engine keeps the hash, the role, and the failed-login count that locks an account.
+/// Operator accounts: storage only. Passwords are hashed and checked by the host (this library never
+/// sees one); it keeps the hash, the role, and the failed-login count that locks an account.
 /// </summary>
-public sealed class OperatorAccounts(JobsDatabase database)
+public sealed class OperatorAccounts(OperatorsDatabase database)
 {
     /// <summary>Finds an account by login name.</summary>
     public Task<OperatorAccount?> FindAsync(string username, CancellationToken cancellationToken = default) =>

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Dapper;
-using Jobs.Engine.Storage;
+using Jobs.Operators.Storage;
 using Npgsql;
 
-namespace Jobs.Engine.Admin;
+namespace Jobs.Operators;
 
 /// <summary>The record of every operator action: who, what, on what, how many jobs, when.</summary>
-public sealed class AuditLog(JobsDatabase database)
+public sealed class AuditLog(OperatorsDatabase database)
 {
     /// <summary>Records one action.</summary>
     public async Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken = default)

@@ -1,4 +1,4 @@
-namespace Jobs.Engine.Admin;
+namespace Jobs.Operators;
 
 /// <summary>An open operator session with its account as it is now.</summary>
 public sealed record OperatorSessionInfo

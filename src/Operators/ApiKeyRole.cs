@@ -1,4 +1,4 @@
-namespace Jobs.Engine.Admin;
+namespace Jobs.Operators;
 
 /// <summary>What an API key may do, within its kinds and queues.</summary>
 public enum ApiKeyRole

@@ -1,4 +1,4 @@
-namespace Jobs.Engine.Admin;
+namespace Jobs.Operators;
 
 /// <summary>An operator account as stored (the password only as its hash).</summary>
 public sealed record OperatorAccount

@@ -1,4 +1,4 @@
-namespace Jobs.Engine.Admin;
+namespace Jobs.Operators;
 
 /// <summary>An API key as listed: never the key itself, which is shown only when it is created.</summary>
 public sealed record ApiKeyInfo

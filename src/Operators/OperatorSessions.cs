@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using Jobs.Engine.Storage;
+using Jobs.Operators.Storage;
 
-namespace Jobs.Engine.Admin;
+namespace Jobs.Operators;
 
 /// <summary>
 /// Operator sessions on the server. A session is named by a random token that the host hands to the
@@ -11,7 +11,7 @@ namespace Jobs.Engine.Admin;
 /// the operator signs out, when the account is disabled or its password changed
 /// (<see cref="OperatorAccounts"/>), or when it goes unused for longer than the host's idle limit.
 /// </summary>
-public sealed class OperatorSessions(JobsDatabase database, TimeProvider time)
+public sealed class OperatorSessions(OperatorsDatabase database, TimeProvider time)
 {
     /// <summary>How often a session's last use is written: not at every request.</summary>
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
