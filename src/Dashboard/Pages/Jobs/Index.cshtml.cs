@@ -72,7 +72,9 @@ public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKind
                 return Redirect($"/jobs/{Matches[0].Id}");
             }
         }
-        await LoadChoicesAsync(cancellationToken);
+        // The tabs' counts and the list read on connections of their own, side by side: with a text
+        // search over millions of jobs each is a scan of its own, and the page waits for the longer one.
+        var choices = LoadChoicesAsync(cancellationToken);
         try
         {
             List = await monitor.ListAsync(new JobQuery { Filter = filter.ToFilter(), Cursor = cursor, Limit = PageSize }, cancellationToken);
@@ -85,6 +87,10 @@ public sealed class JobsIndexModel(JobsMonitor monitor, IJobClient jobs, JobKind
         {
             Problem = "This page link belongs to other filters (or was altered). Start again from the first page.";
             Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        finally
+        {
+            await choices;
         }
         return Page();
     }
