@@ -15,7 +15,7 @@ using Npgsql;
 // Hangfire's client and jobs on the engine, measured as ../shared/bench/peers/hangfire measures
 // Hangfire.PostgreSql (same job, same counts, same clocks):
 //   enqueue single   2,000 BackgroundJobClient.Enqueue calls, one at a time
-//   enqueue parallel N BackgroundJobClient.Create(job, EnqueuedState) calls from C threads
+//   enqueue parallel N BackgroundJobClient.Create(job, EnqueuedState) calls from C threads of their own
 //   drain            N Hangfire jobs seeded (untimed), ANALYZE, CHECKPOINT; an engine server with C
 //                    workers and AddHangfireJobs starts; from the first handler start until the
 //                    database shows every job succeeded
@@ -95,19 +95,32 @@ async Task<double> EnqueueParallelAsync(int count, int threads)
     return count / seconds;
 }
 
+// As the peer does: C threads of their own (not pool threads, which a pool grows slowly while they
+// block on the database), each creating the job from its method and argument.
 double CreateParallel(int count, int threads)
 {
+    var run = typeof(NoopJob).GetMethod(nameof(NoopJob.Run))!;
     var next = -1;
-    var started = Stopwatch.GetTimestamp();
-    Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
+    var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+    var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
     {
-        for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+        try
         {
-            var n = i;
-            client.Create(() => NoopJob.Run(n), new EnqueuedState());
+            for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+            {
+                client.Create(new global::Hangfire.Common.Job(typeof(NoopJob), run, i), new EnqueuedState());
+            }
         }
-    });
-    return Stopwatch.GetElapsedTime(started).TotalSeconds;
+        catch (Exception e)
+        {
+            errors.Enqueue(e);
+        }
+    })).ToList();
+    var started = Stopwatch.GetTimestamp();
+    workers.ForEach(t => t.Start());
+    workers.ForEach(t => t.Join());
+    var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    return errors.IsEmpty ? seconds : throw new AggregateException(errors);
 }
 
 async Task<double> DrainAsync(int count, int workers)

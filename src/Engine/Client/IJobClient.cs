@@ -35,6 +35,8 @@ public interface IJobClient
     /// <see cref="EnqueueManyAsync(IReadOnlyCollection{JobRequest}, CancellationToken)"/> for callers that cannot
     /// await (Hangfire's client API is synchronous): the calling thread does the database I/O itself
     /// instead of blocking on a task, which costs a spinning thread and a free pool thread per call.
+    /// Calls of one job each made by many threads at once share one insert and one commit (each
+    /// returns once its own job committed); a lone call is inserted at once.
     /// </summary>
     IReadOnlyList<EnqueuedJob> EnqueueMany(IReadOnlyCollection<JobRequest> requests);
 

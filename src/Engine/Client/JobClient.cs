@@ -7,6 +7,9 @@ namespace Jobs.Engine.Client;
 /// <summary>The engine's <see cref="IJobClient"/>.</summary>
 internal sealed class JobClient(JobStore store, JobsMetrics metrics) : IJobClient
 {
+    /// <summary>Synchronous enqueues of one job from many threads at once share inserts and commits.</summary>
+    private readonly EnqueueCombiner _combiner = new(store);
+
     public Task<EnqueuedJob> EnqueueAsync<TArgs>(TArgs args, EnqueueOptions? options = null, CancellationToken cancellationToken = default)
         where TArgs : IJobArgs =>
         EnqueueOneAsync(JobRequest.Create(args, options), null, cancellationToken);
@@ -105,7 +108,9 @@ internal sealed class JobClient(JobStore store, JobsMetrics metrics) : IJobClien
             return [];
         }
         using var activity = JobsTracing.StartEnqueue(requests.First()?.Kind ?? "", requests.Count);
-        var results = async ? await store.EnqueueAsync(requests, transaction, cancellationToken) : store.Enqueue(requests);
+        var results = async ? await store.EnqueueAsync(requests, transaction, cancellationToken)
+            : requests.Count == 1 ? [_combiner.Enqueue(requests.First())]
+            : store.Enqueue(requests);
         metrics.Enqueued(requests, results);
         if (activity is not null && results.Length == 1)
         {

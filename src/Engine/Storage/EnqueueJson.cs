@@ -13,9 +13,14 @@ namespace Jobs.Engine.Storage;
 /// </summary>
 internal static class EnqueueJson
 {
-    public static string Write(IReadOnlyCollection<JobRequest> requests)
+    /// <param name="requests">The jobs.</param>
+    /// <param name="contexts">
+    /// Each job's ambient context, taken on its caller's thread when the jobs come from several
+    /// callers (see <see cref="EnqueueCombiner"/>); null: the current thread's, for all of them.
+    /// </param>
+    public static string Write(IReadOnlyCollection<JobRequest> requests, IReadOnlyList<EnqueueContext>? contexts = null)
     {
-        var trace = JobsTracing.CurrentContext();
+        var current = contexts is null ? EnqueueContext.Current() : default;
         var buffer = new ArrayBufferWriter<byte>(128 * requests.Count + 16);
         var args = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -26,7 +31,7 @@ internal static class EnqueueJson
             foreach (var request in requests)
             {
                 position++;
-                WriteJob(writer, argsWriter, args, request, position, requests.Count, trace);
+                WriteJob(writer, argsWriter, args, request, position, requests.Count, contexts?[position - 1] ?? current);
             }
             writer.WriteEndArray();
         }
@@ -34,21 +39,22 @@ internal static class EnqueueJson
     }
 
     /// <summary>One job as the element of that array (the one-job insert takes it on its own).</summary>
-    public static string WriteOne(JobRequest request)
+    public static string WriteOne(JobRequest request, EnqueueContext? context = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         var args = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         using (var argsWriter = new Utf8JsonWriter(args))
         {
-            WriteJob(writer, argsWriter, args, request, 1, 1, JobsTracing.CurrentContext());
+            WriteJob(writer, argsWriter, args, request, 1, 1, context ?? EnqueueContext.Current());
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static void WriteJob(Utf8JsonWriter writer, Utf8JsonWriter argsWriter, ArrayBufferWriter<byte> args, JobRequest request,
-        int position, int count, (string TraceParent, string? TraceState)? trace)
+        int position, int count, EnqueueContext context)
     {
+        var trace = context.Trace;
         ArgumentNullException.ThrowIfNull(request);
         var options = request.Options ?? Defaults;
         var where = count == 1 ? null : (int?)position;
@@ -81,7 +87,7 @@ internal static class EnqueueJson
             foreach (var tag in tags) writer.WriteStringValue(tag);
             writer.WriteEndArray();
         }
-        if ((options.CorrelationId ?? JobCorrelation.CurrentId) is { } correlationId) writer.WriteString("correlation_id", correlationId);
+        if ((options.CorrelationId ?? context.CorrelationId) is { } correlationId) writer.WriteString("correlation_id", correlationId);
         if (options.PartitionKey is { } partitionKey) writer.WriteString("partition_key", partitionKey);
         if (options.IdempotencyKey is { } idempotencyKey) writer.WriteString("idempotency_key", idempotencyKey);
         if (options.Id is { } id) writer.WriteNumber("id", id);
@@ -111,4 +117,13 @@ internal static class EnqueueJson
     }
 
     private static readonly EnqueueOptions Defaults = new();
+}
+
+/// <summary>
+/// What an enqueue takes from its caller's flow besides the request: the correlation id
+/// (<see cref="JobCorrelation"/>) and the trace context of the current activity.
+/// </summary>
+internal readonly record struct EnqueueContext(string? CorrelationId, (string TraceParent, string? TraceState)? Trace)
+{
+    public static EnqueueContext Current() => new(JobCorrelation.CurrentId, JobsTracing.CurrentContext());
 }

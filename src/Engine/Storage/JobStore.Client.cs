@@ -10,26 +10,28 @@ internal sealed partial class JobStore
     /// <summary>Enqueues through <c>insert_jobs</c>, on the caller's transaction when given.</summary>
     public Task<EnqueuedJob[]> EnqueueAsync(IReadOnlyCollection<JobRequest> requests, NpgsqlTransaction? transaction,
         CancellationToken cancellationToken) =>
-        EnqueueAsync(requests, transaction, async: true, cancellationToken);
+        EnqueueAsync(requests, transaction, null, async: true, cancellationToken);
 
     /// <summary>
     /// The enqueue for synchronous callers: the calling thread does the I/O itself, so it neither
     /// blocks on a task (spinning first, then waiting for a pool thread to finish the read) nor
     /// needs a free pool thread at all.
     /// </summary>
-    public EnqueuedJob[] Enqueue(IReadOnlyCollection<JobRequest> requests)
+    /// <param name="requests">The jobs.</param>
+    /// <param name="contexts">Each job's caller's context when the jobs come from several callers; null: this thread's.</param>
+    public EnqueuedJob[] Enqueue(IReadOnlyCollection<JobRequest> requests, IReadOnlyList<EnqueueContext>? contexts = null)
     {
-        var task = EnqueueAsync(requests, null, async: false, CancellationToken.None);
+        var task = EnqueueAsync(requests, null, contexts, async: false, CancellationToken.None);
         Debug.Assert(task.IsCompleted, "A synchronous enqueue completes before it returns.");
         return task.GetAwaiter().GetResult();
     }
 
     // async: false runs every call synchronously (the Npgsql pattern), so the task returned is complete.
     private async Task<EnqueuedJob[]> EnqueueAsync(IReadOnlyCollection<JobRequest> requests, NpgsqlTransaction? transaction,
-        bool async, CancellationToken cancellationToken)
+        IReadOnlyList<EnqueueContext>? contexts, bool async, CancellationToken cancellationToken)
     {
         var single = requests.Count == 1 && requests.First() is { Options.After: null } request ? request : null;
-        var json = single is null ? EnqueueJson.Write(requests) : EnqueueJson.WriteOne(single);
+        var json = single is null ? EnqueueJson.Write(requests, contexts) : EnqueueJson.WriteOne(single, contexts?[0]);
         var connection = transaction?.Connection;
         if (transaction is not null && connection is null)
         {

@@ -65,7 +65,9 @@ public sealed class EnqueueTests : ClientTestBase
 
         var rows = await Schema.QueryAsync<string>(
             """
-            select (to_jsonb(j) - 'id' - 'created_at' - 'scheduled_at')::text
+            select (to_jsonb(j) - 'id' - 'created_at' - 'scheduled_at'
+                    -- each enqueue call is its own trace span when a listener is on (tests of tracing run alongside)
+                    || jsonb_build_object('metadata', nullif(j.metadata - 'traceparent' - 'tracestate', '{}'::jsonb)))::text
                    || case when j.scheduled_at > now() + interval '1 minute' then ' later' else ' now' end
               from {s}.job j where j.id = any(@ids) order by j.id
             """, new { ids = new[] { alone.Id, batch[0].Id } });
@@ -87,6 +89,50 @@ public sealed class EnqueueTests : ClientTestBase
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
             Engine.Client.EnqueueAsync(new RecordArgs("unreserved"), new EnqueueOptions { Id = reserved + 1000 }));
         Assert.Contains($"id {reserved + 1000} was not reserved", error.Message);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(7)]
+    public async Task Synchronous_enqueues_from_many_threads_at_once_each_get_their_own_job(int refused)
+    {
+        // Concurrent one-job synchronous enqueues share inserts and commits: every caller still gets
+        // its own job, carrying its own flow's correlation id, and a job the database refuses (one
+        // with an id never reserved, when refused names a caller) fails only its own caller.
+        var reserved = (await Engine.Client.ReserveIdsAsync(1))[0];
+        const int Callers = 24;
+        using var start = new Barrier(Callers);
+        var outcomes = new object?[Callers];
+        var threads = Enumerable.Range(0, Callers).Select(i => new Thread(() =>
+        {
+            JobCorrelation.CurrentId = $"caller-{i}";
+            start.SignalAndWait();
+            try
+            {
+                var options = i == refused ? new EnqueueOptions { Id = reserved + 1_000_000 } : null;
+                outcomes[i] = Engine.Client.EnqueueMany([new JobRequest("test.record", new RecordArgs($"job {i}"), options)])[0];
+            }
+            catch (Exception e)
+            {
+                outcomes[i] = e;
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        if (refused >= 0)
+        {
+            Assert.Contains("was not reserved", Assert.IsType<ArgumentException>(outcomes[refused]).Message);
+        }
+        var rows = await Schema.QueryAsync<(long Id, string Tag, string Correlation)>("select id, args ->> 'tag', correlation_id from {s}.job");
+        Assert.Equal(refused >= 0 ? Callers - 1 : Callers, rows.Count);
+        foreach (var i in Enumerable.Range(0, Callers).Where(i => i != refused))
+        {
+            var job = Assert.IsType<EnqueuedJob>(outcomes[i]);
+            Assert.True(job.Created);
+            var row = Assert.Single(rows, r => r.Id == job.Id);
+            Assert.Equal(($"job {i}", $"caller-{i}"), (row.Tag, row.Correlation));
+        }
     }
 
     [Fact]
