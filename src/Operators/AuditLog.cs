@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Jobs.Engine;
 using Jobs.Operators.Storage;
 using Npgsql;
 

@@ -1,4 +1,5 @@
 using Dapper;
+using Jobs.Engine;
 using Jobs.Operators.Storage;
 using Npgsql;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
+using Jobs.Engine;
 using Jobs.Operators.Storage;
 
 namespace Jobs.Operators;
