@@ -8,9 +8,9 @@ namespace Jobs.Engine.Storage;
 /// flight inserts its job at once, alone; callers that arrive meanwhile queue up, and when the insert
 /// returns the first of them inserts everything queued in one statement, for all of them. Each caller
 /// still returns only once its own job committed, with its own id, and its job carries its own flow's
-/// correlation id and trace (taken on its thread). Jobs are validated on their caller's thread; a
-/// batch the database refuses as a whole is inserted again job by job, so that only the refused
-/// job's caller sees the error. Nothing waits for company: a lone caller costs what it did before.
+/// correlation id and trace (taken on its thread). A batch refused as a whole (one job's options
+/// or the database's checks) is inserted again job by job, so that only the refused job's caller
+/// sees the error, worded as for a job enqueued alone. Nothing waits for company: a lone caller costs what it did before.
 /// </summary>
 internal sealed class EnqueueCombiner(JobStore store)
 {
@@ -21,7 +21,6 @@ internal sealed class EnqueueCombiner(JobStore store)
     public EnqueuedJob Enqueue(JobRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        EnqueueValidation.Check(request, request.Options ?? new EnqueueOptions(), null);
         var waiter = new Waiter(request, EnqueueContext.Current());
         bool leads;
         lock (_gate)
