@@ -1,7 +1,8 @@
 using Hangfire.States;
 using Hangfire.Storage;
-using Jobs.Hangfire.Client;
+using Jobs.Engine.Client;
 using Jobs.Engine.States;
+using Jobs.Hangfire.Client;
 
 namespace Jobs.Hangfire.Storage;
 
@@ -132,15 +133,26 @@ internal sealed class JobsWriteTransaction(JobsStorageConnection connection) : J
             // A job Hangfire's recurring job manager triggered (TriggerJob names it the recurring job's
             // last job in this transaction) is the schedule's trigger: its last fire shows it.
             var triggers = TriggeredSchedules();
-            var triggered = requests.Where(r => r.Options?.Id is { } id && triggers.ContainsKey(id)).ToList();
-            var plain = requests.Except(triggered).ToList();
+            var plain = new List<JobRequest>(requests.Count);
+            var triggered = new List<(string Schedule, JobRequest Request)>();
+            foreach (var request in requests)
+            {
+                if (request.Options?.Id is { } id && triggers.TryGetValue(id, out var schedule))
+                {
+                    triggered.Add((schedule, request));
+                }
+                else
+                {
+                    plain.Add(request);
+                }
+            }
             if (plain.Count > 0)
             {
                 storage.Engine.Jobs.EnqueueMany(plain);
             }
-            foreach (var request in triggered)
+            foreach (var (schedule, request) in triggered)
             {
-                JobsStorageConnection.Wait(storage.Engine.Schedules.TriggerAsync(triggers[request.Options!.Id!.Value], request));
+                JobsStorageConnection.Wait(storage.Engine.Schedules.TriggerAsync(schedule, request));
             }
             foreach (var (job, _) in created)
             {
